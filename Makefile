@@ -1,0 +1,132 @@
+# rkt as small Unix tools. Plain GNU make: every cmd/<tool>/ with C files is a
+# tool, common/*.c is libcommon.a, t/unit/*.c are TAP unit tests. A folder may
+# add rules in its own build.mk (included below), so tools never edit this file.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+RKTLIBDIR  ?= $(PREFIX)/lib/rkt
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+O          ?= build
+RKT_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -std=gnu11
+PKGS    := libarchive libcurl gpgme libcrypto libxxhash libseccomp libcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Icommon -I$(O)/gen $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(CFLAGS) -fno-strict-aliasing
+ALL_LDFLAGS  = -Wl,--as-needed $(LDFLAGS)
+LDLIBS_ALL   = $(PKG_LIBS) $(LDLIBS)
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(O)/obj/%.o)
+LIBCOMMON  := $(O)/libcommon.a
+
+# C tools: cmd/<name>/*.c -> $(O)/bin/<name>. Script tools: cmd/<name>/<name> (no .c).
+C_TOOLS      := $(sort $(patsubst cmd/%/,%,$(dir $(wildcard cmd/*/*.c))))
+SCRIPT_TOOLS := $(sort $(filter-out $(C_TOOLS),$(patsubst cmd/%/,%,$(dir $(wildcard cmd/*/*)))))
+BINS := $(C_TOOLS:%=$(O)/bin/%) $(SCRIPT_TOOLS:%=$(O)/bin/%)
+
+UNIT_SRC   := $(wildcard t/unit/*.c)
+UNIT_TESTS := $(UNIT_SRC:t/unit/%.c=$(O)/t/unit/%.t)
+
+MAN_SRC := $(wildcard man/*.[157])
+
+# Extra targets a build.mk may add to (stage1.aci, test helpers ...).
+EXTRA_TARGETS :=
+
+.PHONY: all check test asan bench deps install uninstall clean format tidy FORCE
+all: build-all
+
+-include $(wildcard cmd/*/build.mk) $(wildcard stage1/build.mk) $(wildcard t/build.mk)
+
+build-all: $(BINS) $(UNIT_TESTS) $(EXTRA_TARGETS)
+.PHONY: build-all
+
+# Paths compiled in from PREFIX; rewritten only when they change.
+$(O)/gen/config.h: FORCE
+	@mkdir -p $(@D)
+	@{ echo '#define RKT_PREFIX "$(PREFIX)"'; \
+	   echo '#define RKT_LIBDIR "$(RKTLIBDIR)"'; \
+	   echo '#define RKT_STAGE1_DEFAULT "$(RKTLIBDIR)/stage1.aci"'; \
+	   echo '#define RKT_SYSTEM_CONFIG "$(PREFIX)/lib/rkt"'; \
+	   echo '#define RKT_LOCAL_CONFIG "$(SYSCONFDIR)/rkt"'; \
+	   echo '#define RKT_VERSION "$(RKT_VERSION)"'; \
+	} > $@.tmp; cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(O)/obj/%.o: %.c $(O)/gen/config.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define c_tool
+$(O)/bin/$(1): $(patsubst %.c,$(O)/obj/%.o,$(wildcard cmd/$(1)/*.c)) $(LIBCOMMON)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBCOMMON) $$(LDLIBS_ALL)
+endef
+$(foreach t,$(C_TOOLS),$(eval $(call c_tool,$(t))))
+
+define script_tool
+$(O)/bin/$(1): cmd/$(1)/$(1) $(O)/gen/config.h
+	@mkdir -p $$(@D)
+	sed -e 's|@RKT_LIBDIR@|$(RKTLIBDIR)|g' -e 's|@RKT_VERSION@|$(RKT_VERSION)|g' $$< > $$@.tmp && chmod 755 $$@.tmp && mv $$@.tmp $$@
+endef
+$(foreach t,$(SCRIPT_TOOLS),$(eval $(call script_tool,$(t))))
+
+$(O)/t/unit/%.t: $(O)/obj/t/unit/%.o $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCOMMON) $(LDLIBS_ALL)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+
+# The test command of the README. RKT_TEST_JOBS tunes prove's parallelism.
+RKT_TEST_JOBS ?= 2
+check: build-all
+	prove -j$(RKT_TEST_JOBS) --timer $(O)/t/unit/ t/
+test: check
+
+# The whole suite under AddressSanitizer and UBSan, in a build tree of its own.
+asan:
+	$(MAKE) O=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	  LDFLAGS='-fsanitize=address,undefined' STAGE1_STATIC=no check
+
+bench: build-all
+	@for s in t/perf/*.sh; do echo "== $$s"; bash $$s || exit 1; done
+
+# Debian build and test dependencies; idempotent.
+DEPS := $(shell sed 's/\#.*//' .ci/packages)
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
+
+install: build-all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(RKTLIBDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	@if [ -d $(O)/lib/rkt ] && [ -n "$$(ls $(O)/lib/rkt)" ]; then cp -R $(O)/lib/rkt/. $(DESTDIR)$(RKTLIBDIR)/; fi
+	@for m in $(MAN_SRC); do s=$${m##*.}; echo install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+uninstall:
+	rm -f $(C_TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(SCRIPT_TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(RKTLIBDIR)
+	@for m in $(MAN_SRC); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+tidy:
+	clang-tidy $$(git ls-files 'common/*.c' 'cmd/*.c') -- $(ALL_CPPFLAGS) -std=gnu11
+
+clean:
+	rm -rf $(O) build-asan
+
+example: build-all
+	sh t/example.sh
+.PHONY: example

@@ -1,0 +1,35 @@
+#!/bin/sh
+# The test library itself: a helper that cannot fail would hide real failures.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'test_must_fail accepts a plain failure' '
+	test_must_fail false
+'
+
+test_expect_success 'test_must_fail rejects success and a crash' '
+	! test_must_fail true 2>/dev/null &&
+	! test_must_fail sh -c "kill -SEGV \$\$" 2>/dev/null
+'
+
+test_expect_success 'test_expect_code checks the exact code' '
+	test_expect_code 3 sh -c "exit 3" &&
+	! test_expect_code 3 sh -c "exit 4" 2>/dev/null
+'
+
+test_expect_success 'the store and config point into the scratch dir' '
+	case "$RKT_DIR$RKT_LOCAL_CONFIG$RKT_SYSTEM_CONFIG" in
+	*/var/lib/rkt/*|/etc/rkt*|/usr/lib/rkt*) false ;;
+	esac &&
+	case "$RKT_DIR" in "$TRASH"/*) true ;; *) false ;; esac
+'
+
+test_expect_success 'make_image_dir gives a runnable busybox rootfs' '
+	make_image_dir img example.com/hello &&
+	test -x img/rootfs/bin/busybox &&
+	img/rootfs/bin/echo hi >out &&
+	echo hi >expect &&
+	test_cmp expect out &&
+	grep -q "\"name\": \"example.com/hello\"" img/manifest
+'
+
+test_done
