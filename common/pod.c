@@ -17,12 +17,12 @@
 #include "xalloc.h"
 
 static const char *const state_dirs[POD_NSTATES] = {
-	"embryo", "prepare", "prepared", "run", "exited-garbage", "garbage",
+    "embryo", "prepare", "prepared", "run", "exited-garbage", "garbage",
 };
 
 static const char *const status_names[] = {
-	"embryo",  "preparing", "aborted prepare", "prepared",
-	"running", "exited",    "exited garbage",  "garbage",
+    "embryo",  "preparing", "aborted prepare", "prepared",
+    "running", "exited",    "exited garbage",  "garbage",
 };
 
 const char *pod_state_dir(enum pod_state s)
@@ -131,7 +131,8 @@ int pod_dir_open(struct pod_dir *d, const char *datadir, bool create, struct err
 			err_sys(e, "%s/%s", d->pods, state_dirs[i]);
 			goto fail;
 		}
-		d->statefd[i] = openat(d->podsfd, state_dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d->statefd[i] =
+		    openat(d->podsfd, state_dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (d->statefd[i] < 0 && (create || errno != ENOENT)) {
 			err_sys(e, "%s/%s", d->pods, state_dirs[i]);
 			goto fail;
@@ -181,8 +182,8 @@ int pod_create_embryo(struct pod_dir *d, struct pod *p, struct err *e)
 			return err_sys(e, "%s/embryo/%s", d->pods, p->uuid);
 	}
 	p->state = POD_EMBRYO;
-	p->fd = openat(d->statefd[POD_EMBRYO], p->uuid, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-							       O_NOFOLLOW);
+	p->fd = openat(d->statefd[POD_EMBRYO], p->uuid,
+		       O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (p->fd < 0) {
 		err_sys(e, "%s/embryo/%s", d->pods, p->uuid);
 		unlinkat(d->statefd[POD_EMBRYO], p->uuid, AT_REMOVEDIR);

@@ -24,14 +24,14 @@ enum pod_state {
 
 /* What a user sees: the directory plus the lock (rkt's names). */
 enum pod_status {
-	POD_S_EMBRYO,          /* embryo */
+	POD_S_EMBRYO,	       /* embryo */
 	POD_S_PREPARING,       /* prepare, locked */
 	POD_S_ABORTED_PREPARE, /* prepare, unlocked: pod-prepare died */
-	POD_S_PREPARED,        /* prepared */
-	POD_S_RUNNING,         /* run, locked */
-	POD_S_EXITED,          /* run, unlocked */
+	POD_S_PREPARED,	       /* prepared */
+	POD_S_RUNNING,	       /* run, locked */
+	POD_S_EXITED,	       /* run, unlocked */
 	POD_S_EXITED_GARBAGE,  /* exited-garbage */
-	POD_S_GARBAGE,         /* garbage */
+	POD_S_GARBAGE,	       /* garbage */
 };
 
 #define POD_UUID_LEN 36
@@ -68,8 +68,8 @@ struct pod {
 	struct pod_dir *d;
 	char uuid[POD_UUID_LEN + 1];
 	enum pod_state state; /* where it was when last looked at */
-	int fd;               /* O_RDONLY|O_DIRECTORY|O_CLOEXEC on the pod dir */
-	bool locked;          /* this process holds the pod lock on fd */
+	int fd;		      /* O_RDONLY|O_DIRECTORY|O_CLOEXEC on the pod dir */
+	bool locked;	      /* this process holds the pod lock on fd */
 };
 
 /* Create pods/embryo/<new uuid> (0750), open it and take its lock. */

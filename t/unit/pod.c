@@ -143,8 +143,7 @@ static void test_lifecycle(const char *dir)
 	is_int(pod_lock(&o, true, &e), 0, "lock");
 	is_int(pod_transition(&o, POD_RUN, &e), 0, "prepared -> run");
 	p.state = POD_PREPARED; /* p's view is stale */
-	ok(pod_transition(&p, POD_RUN, &e) < 0 && errno == ENOENT, "stale move refused: %s",
-	   e.msg);
+	ok(pod_transition(&p, POD_RUN, &e) < 0 && errno == ENOENT, "stale move refused: %s", e.msg);
 	is_int(pod_refresh_state(&p, &e), 0, "refresh");
 	ok(p.state == POD_RUN, "refreshed to run");
 
