@@ -55,7 +55,7 @@ struct pod_app {
 
 struct pod_port {
 	char *name;        /* AC Name, unique */
-	unsigned host_port; /* 1..65535 (0 = let the executor pick; see man) */
+	unsigned host_port; /* required, 1..65535 */
 	char *host_ip;     /* NULL if absent; dotted quad */
 	struct port *pod_port; /* NULL if absent */
 };
@@ -86,7 +86,8 @@ void pod_manifest_free(struct pod_manifest *p);
 
 /* Builders. pod_manifest_new gives an empty manifest with acKind and
  * acVersion (AC_VERSION) set. Each add copies its arguments and returns the
- * new element for further filling; nothing is validated until
+ * new element for further filling; the pointer stays valid until the next add
+ * of the same kind (the array may move). Nothing is validated until
  * pod_manifest_validate. */
 struct pod_manifest *pod_manifest_new(void);
 /* Add an app; app may be NULL (no override) and is copied otherwise. */
