@@ -173,7 +173,8 @@ static int setup_compressor(struct tarw *w, struct err *e)
 	int lvl = w->o.level ? w->o.level : w->o.compression == TARW_GZIP ? 6 : 0;
 	if (lvl) {
 		snprintf(level, sizeof level, "%d", lvl);
-		if (archive_write_set_filter_option(c, fname, "compression-level", level) != ARCHIVE_OK)
+		if (archive_write_set_filter_option(c, fname, "compression-level", level) !=
+		    ARCHIVE_OK)
 			return err_set(e, "%s: bad compression level %d", fname, lvl);
 	}
 	/* no time in the gzip header: same input, same bytes */
@@ -432,8 +433,7 @@ static int add_at(struct tarw *w, int dfd, const char *name, struct buf *arc, st
 	return r;
 }
 
-int tarw_add_tree(struct tarw *w, int dirfd, const char *name, const char *arcname,
-		  struct err *e)
+int tarw_add_tree(struct tarw *w, int dirfd, const char *name, const char *arcname, struct err *e)
 {
 	struct buf arc = {0};
 	buf_adds(&arc, arcname);

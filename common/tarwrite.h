@@ -16,10 +16,10 @@ enum tarw_compression { TARW_NONE, TARW_GZIP, TARW_BZIP2, TARW_XZ };
 
 struct tarw_opts {
 	enum tarw_compression compression;
-	int level;          /* compression level; 0 = the default (gzip 6) */
-	bool pin_mtime;     /* every entry gets mtime instead of its own */
+	int level;	/* compression level; 0 = the default (gzip 6) */
+	bool pin_mtime; /* every entry gets mtime instead of its own */
 	long long mtime;
-	bool owner_root;    /* uid/gid 0 and no user/group names */
+	bool owner_root; /* uid/gid 0 and no user/group names */
 };
 
 /* "gzip" "bzip2" "xz" "none" -> the enum; -1 if unknown. */
@@ -31,8 +31,7 @@ struct tarw;
 struct tarw *tarw_open(int outfd, const struct tarw_opts *o, struct err *e);
 /* Add dirfd/name as arcname: the entry itself, and for a directory its
  * whole tree in sorted order. Never follows symlinks. */
-int tarw_add_tree(struct tarw *w, int dirfd, const char *name, const char *arcname,
-		  struct err *e);
+int tarw_add_tree(struct tarw *w, int dirfd, const char *name, const char *arcname, struct err *e);
 /* Finish the archive (end blocks, compressor trailer) and free w. */
 int tarw_close(struct tarw *w, struct err *e);
 /* Give up: free w without finishing. */
