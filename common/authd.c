@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "file.h"
-#include "jsonscan.h"
+#include "json.h"
 #include "xalloc.h"
 
 #define AUTHD_MAX_FILE (1024 * 1024)
@@ -51,6 +51,12 @@ static void push(struct authd_entry **v, size_t *n, const struct authd_entry *en
 	(*v)[(*n)++] = *en;
 }
 
+/* The string member key of obj, malloc'd; NULL when absent or not a string. */
+static char *get_str(const struct json_doc *j, int obj, const char *key)
+{
+	return json_str(j, json_get(j, obj, key));
+}
+
 /* A domain is a host or host:port, as in a URL's authority without userinfo. */
 static bool domain_ok(const char *d)
 {
@@ -63,13 +69,13 @@ static bool domain_ok(const char *d)
 }
 
 /* credentials: {user, password} must both be non-empty strings. */
-static int read_basic(const struct json *j, int cred, const char *name, struct authd_entry *en,
+static int read_basic(const struct json_doc *j, int cred, const char *name, struct authd_entry *en,
 		      struct err *e)
 {
-	if (cred < 0 || j->t[cred].type != JSON_OBJECT)
+	if (cred < 0 || json_type(j, cred) != JSON_OBJECT)
 		return err_set(e, "%s: credentials: missing or not an object", name);
-	en->user = json_get_str(j, cred, "user");
-	en->password = json_get_str(j, cred, "password");
+	en->user = get_str(j, cred, "user");
+	en->password = get_str(j, cred, "password");
 	if (!en->user || !*en->user)
 		return err_set(e, "%s: credentials.user: missing or empty", name);
 	if (!en->password || !*en->password)
@@ -78,16 +84,16 @@ static int read_basic(const struct json *j, int cred, const char *name, struct a
 }
 
 /* One parsed list of domains with one credential, copied per domain. */
-static int add_domains(struct authd *a, bool docker, const struct json *j, int arr,
+static int add_domains(struct authd *a, bool docker, const struct json_doc *j, int arr,
 		       const char *field, const char *name, const struct authd_entry *proto,
 		       struct err *e)
 {
-	if (arr < 0 || j->t[arr].type != JSON_ARRAY || j->t[arr].size == 0)
+	if (json_type(j, arr) != JSON_ARRAY || json_size(j, arr) == 0)
 		return err_set(e, "%s: %s: missing or empty (a list of hosts)", name, field);
-	int n = j->t[arr].size;
-	int i = arr + 1;
-	for (int k = 0; k < n; k++, i = json_skip(j, i)) {
-		if (j->t[i].type != JSON_STRING)
+	int k = 0;
+	json_for_each(j, arr, i)
+	{
+		if (json_type(j, i) != JSON_STRING)
 			return err_set(e, "%s: %s[%d]: not a string", name, field, k);
 		char *d = json_str(j, i);
 		for (char *c = d; *c; c++)
@@ -98,6 +104,7 @@ static int add_domains(struct authd *a, bool docker, const struct json *j, int a
 			free(d);
 			return -1;
 		}
+		k++;
 		struct authd_entry en = {
 			.domain = d,
 			.type = proto->type,
@@ -116,17 +123,17 @@ static int add_domains(struct authd *a, bool docker, const struct json *j, int a
 
 int authd_parse(struct authd *a, const char *name, const char *text, size_t len, struct err *e)
 {
-	struct json j;
+	struct json_doc j;
 	struct authd_entry proto = {0};
 	int r = -1;
 	if (json_parse(&j, text, len, e) < 0)
 		return err_wrap(e, "%s", name);
-	if (j.t[0].type != JSON_OBJECT) {
+	if (json_type(&j, 0) != JSON_OBJECT) {
 		err_set(e, "%s: not a JSON object", name);
 		goto out;
 	}
-	char *kind = json_get_str(&j, 0, "rktKind");
-	char *ver = json_get_str(&j, 0, "rktVersion");
+	char *kind = get_str(&j, 0, "rktKind");
+	char *ver = get_str(&j, 0, "rktVersion");
 	if (!kind || !*kind)
 		err_set(e, "%s: rktKind: missing or empty", name);
 	else if (!ver || !*ver)
@@ -143,10 +150,10 @@ int authd_parse(struct authd *a, const char *name, const char *text, size_t len,
 			r = add_domains(a, true, &j, json_get(&j, 0, "registries"), "registries",
 					name, &proto, e);
 	} else {
-		char *type = json_get_str(&j, 0, "type");
+		char *type = get_str(&j, 0, "type");
 		int cred = json_get(&j, 0, "credentials");
 		int doms = json_get(&j, 0, "domains");
-		if (doms < 0 || j.t[doms].type != JSON_ARRAY || j.t[doms].size == 0)
+		if (json_type(&j, doms) != JSON_ARRAY || json_size(&j, doms) == 0)
 			err_set(e, "%s: domains: missing or empty (a list of hosts)", name);
 		else if (!type || !*type)
 			err_set(e, "%s: type: missing or empty (basic or oauth)", name);
@@ -156,9 +163,9 @@ int authd_parse(struct authd *a, const char *name, const char *text, size_t len,
 				r = add_domains(a, false, &j, doms, "domains", name, &proto, e);
 		} else if (!strcmp(type, "oauth")) {
 			proto.type = AUTHD_OAUTH;
-			if (cred < 0 || j.t[cred].type != JSON_OBJECT)
+			if (json_type(&j, cred) != JSON_OBJECT)
 				err_set(e, "%s: credentials: missing or not an object", name);
-			else if (!(proto.token = json_get_str(&j, cred, "token")) || !*proto.token)
+			else if (!(proto.token = get_str(&j, cred, "token")) || !*proto.token)
 				err_set(e, "%s: credentials.token: missing or empty", name);
 			else
 				r = add_domains(a, false, &j, doms, "domains", name, &proto, e);

@@ -8,59 +8,10 @@
 #include <strings.h>
 #include <sys/utsname.h>
 
+#include "types.h"
 #include "xalloc.h"
 
 #define DISC_MAX_PAGE (1024 * 1024)
-
-const char *disc_host_os(void) { return "linux"; }
-
-const char *disc_host_arch(void)
-{
-	/* uname machine -> the appc arch label (spec/types.md os/arch table) */
-	static const char *map[][2] = {
-		{"x86_64", "amd64"},   {"i386", "i386"},       {"i486", "i386"},
-		{"i586", "i386"},      {"i686", "i386"},       {"aarch64", "aarch64"},
-		{"aarch64_be", "aarch64_be"}, {"armv6l", "armv6l"}, {"armv7l", "armv7l"},
-		{"armv7b", "armv7b"},  {"ppc64", "ppc64"},     {"ppc64le", "ppc64le"},
-		{"s390x", "s390x"},
-	};
-	static char arch[65];
-	if (!arch[0]) {
-		struct utsname u;
-		const char *m = uname(&u) == 0 ? u.machine : "x86_64";
-		const char *a = m;
-		for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-			if (!strcmp(map[i][0], m))
-				a = map[i][1];
-		snprintf(arch, sizeof arch, "%s", a);
-	}
-	return arch;
-}
-
-/* AC Identifier (spec/types.md): lowercase letters, digits and -._~/ ,
- * beginning and ending with a letter or digit. */
-static int check_identifier(const char *s)
-{
-	size_t n = strlen(s);
-	if (!n || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return -1;
-	for (const char *p = s; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("-._~/", *p)))
-			return -1;
-	return 0;
-}
-
-/* AC Name: lowercase letters, digits and dashes, alphanumeric at both ends. */
-static int check_acname(const char *s)
-{
-	size_t n = strlen(s);
-	if (!n || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return -1;
-	for (const char *p = s; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
-			return -1;
-	return 0;
-}
 
 const char *disc_app_label(const struct disc_app *app, const char *name)
 {
@@ -94,7 +45,7 @@ int disc_app_parse(const char *s, struct disc_app *app, struct err *e)
 		add_label(app, "version", 7, colon + 1);
 	}
 	app->name = name;
-	if (check_identifier(name) < 0) {
+	if (!ac_identifier_valid(name)) {
 		err_set(e, "%s: name \"%s\" is not a valid AC identifier (lowercase letters, digits, "
 			   "-._~/)", s, name);
 		goto bad;
@@ -111,8 +62,8 @@ int disc_app_parse(const char *s, struct disc_app *app, struct err *e)
 		char *ln = xstrndup(item, (size_t)(eq - item));
 		char *lv = xstrndup(eq + 1, il - (size_t)(eq - item) - 1);
 		int bad = 0;
-		if (check_acname(ln) < 0)
-			bad = err_set(e, "%s: label name \"%s\" is not a valid AC name", s, ln);
+		if (!ac_identifier_valid(ln))
+			bad = err_set(e, "%s: label name \"%s\" is not a valid AC identifier", s, ln);
 		else if (!strcmp(ln, "name") || !strcmp(ln, "ext"))
 			bad = err_set(e, "%s: \"%s\" cannot be a label", s, ln);
 		else if (disc_app_label(app, ln))
@@ -128,10 +79,15 @@ int disc_app_parse(const char *s, struct disc_app *app, struct err *e)
 	}
 	if (!disc_app_label(app, "version"))
 		add_label(app, "version", 7, "latest");
+	const char *hos = "linux", *harch = "amd64";
+	if (host_os_arch(&hos, &harch) < 0 && !disc_app_label(app, "arch")) {
+		err_set(e, "%s: the host's architecture has no appc name; give arch=", s);
+		goto bad;
+	}
 	if (!disc_app_label(app, "os"))
-		add_label(app, "os", 2, disc_host_os());
+		add_label(app, "os", 2, hos);
 	if (!disc_app_label(app, "arch"))
-		add_label(app, "arch", 4, disc_host_arch());
+		add_label(app, "arch", 4, harch);
 	return 0;
 bad:
 	disc_app_free(app);

@@ -29,10 +29,6 @@ int disc_app_parse(const char *s, struct disc_app *app, struct err *e);
 const char *disc_app_label(const struct disc_app *app, const char *name);
 void disc_app_free(struct disc_app *app);
 
-/* The host's appc os and arch ("linux", "amd64" ...). */
-const char *disc_host_os(void);
-const char *disc_host_arch(void);
-
 /* One meta tag of a discovery page. */
 struct disc_meta {
 	char *name;   /* "ac-discovery" or "ac-discovery-pubkeys" */

@@ -34,7 +34,7 @@ bad_auth() {
 }
 
 test_expect_success 'auth.d: a bad file is a clear error naming the file and the field' '
-	bad_auth "{" "not valid JSON" &&
+	bad_auth "{" "invalid JSON: line 2, column 1" &&
 	bad_auth "[]" "not a JSON object" &&
 	bad_auth "{\"rktVersion\": \"v1\"}" "rktKind: missing" &&
 	bad_auth "{\"rktKind\": \"auth\"}" "rktVersion: missing" &&

@@ -8,7 +8,7 @@
 #include "authd.h"
 #include "discovery.h"
 #include "err.h"
-#include "jsonscan.h"
+#include "jsonw.h"
 #include "opt.h"
 #include "xalloc.h"
 
@@ -54,29 +54,31 @@ static void print_text(const struct disc_app *app, const struct disc_result *res
 static void print_json(const struct disc_app *app, const struct disc_result *res)
 {
 	struct buf b = {0};
-	buf_adds(&b, "{\"name\": ");
-	json_quote(&b, app->name);
-	buf_adds(&b, ", \"labels\": {");
-	for (size_t i = 0; i < app->n_labels; i++) {
-		buf_adds(&b, i ? ", " : "");
-		json_quote(&b, app->labels[i].name);
-		buf_adds(&b, ": ");
-		json_quote(&b, app->labels[i].value);
-	}
-	buf_adds(&b, "}, \"endpoints\": [");
+	struct jsonw w;
+	jsonw_init(&w, &b, 0);
+	jsonw_obj_begin(&w);
+	jsonw_kstr(&w, "name", app->name);
+	jsonw_key(&w, "labels");
+	jsonw_obj_begin(&w);
+	for (size_t i = 0; i < app->n_labels; i++)
+		jsonw_kstr(&w, app->labels[i].name, app->labels[i].value);
+	jsonw_obj_end(&w);
+	jsonw_key(&w, "endpoints");
+	jsonw_arr_begin(&w);
 	for (size_t i = 0; i < res->n_eps; i++) {
-		buf_adds(&b, i ? ", {\"aci\": " : "{\"aci\": ");
-		json_quote(&b, res->eps[i].aci);
-		buf_adds(&b, ", \"sig\": ");
-		json_quote(&b, res->eps[i].sig);
-		buf_adds(&b, "}");
+		jsonw_obj_begin(&w);
+		jsonw_kstr(&w, "aci", res->eps[i].aci);
+		jsonw_kstr(&w, "sig", res->eps[i].sig);
+		jsonw_obj_end(&w);
 	}
-	buf_adds(&b, "], \"pubkeys\": [");
-	for (size_t i = 0; i < res->n_keys; i++) {
-		buf_adds(&b, i ? ", " : "");
-		json_quote(&b, res->keys[i]);
-	}
-	buf_adds(&b, "]}\n");
+	jsonw_arr_end(&w);
+	jsonw_key(&w, "pubkeys");
+	jsonw_arr_begin(&w);
+	for (size_t i = 0; i < res->n_keys; i++)
+		jsonw_str(&w, res->keys[i]);
+	jsonw_arr_end(&w);
+	jsonw_obj_end(&w);
+	buf_addc(&b, '\n');
 	fputs(b.data, stdout);
 	buf_free(&b);
 }

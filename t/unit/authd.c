@@ -8,7 +8,6 @@
 #include "authd.h"
 #include "file.h"
 #include "http.h"
-#include "jsonscan.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -181,14 +180,6 @@ static void test_http_helpers(void)
 	is_str(line, "img 100 B 0 B/s", "unknown total");
 }
 
-static void test_json(void)
-{
-	struct buf b = {0};
-	json_quote(&b, "a\"b\\c\n\x01");
-	is_str(b.data, "\"a\\\"b\\\\c\\n\\u0001\"", "json_quote escapes");
-	buf_free(&b);
-}
-
 int main(void)
 {
 	char tmp[] = "/tmp/unit-authd.XXXXXX";
@@ -197,7 +188,6 @@ int main(void)
 	test_parse();
 	test_load(tmp);
 	test_http_helpers();
-	test_json();
 	struct err e;
 	rm_tree(tmp, &e);
 	return done_testing();
