@@ -1,0 +1,117 @@
+/* The outer stage1 process: it stays in the host's namespaces holding the
+ * pod lock, makes the pod's cgroups, starts the pod's PID 1 in a new PID
+ * namespace, writes `pid`, forwards signals to it and reports its exit
+ * status. It also cleans up what lives outside the pod (cgroups). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stage1.h"
+#include "xalloc.h"
+
+static int exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return exit_code(st);
+}
+
+int s1_run_outer(struct s1_pod *pod)
+{
+	struct err e = {0};
+	int sv[2];
+	sigset_t set;
+
+	if (pod->opt->lock_fd >= 0 && fcntl(pod->opt->lock_fd, F_SETFD, FD_CLOEXEC) < 0) {
+		fprintf(stderr, "stage1: --lock-fd=%d: %s\n", pod->opt->lock_fd, strerror(errno));
+		return 1;
+	}
+	if (s1_cgroups_setup(pod, &e) < 0) {
+		fprintf(stderr, "stage1: %s\n", e.msg);
+		s1_cgroups_cleanup(pod);
+		return 1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    unshare(CLONE_NEWPID) < 0) {
+		perror("stage1: pod namespaces");
+		s1_cgroups_cleanup(pod);
+		return 1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("stage1: fork");
+		s1_cgroups_cleanup(pod);
+		return 1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		s1_pod_init(pod, sv[1]);
+	}
+	close(sv[1]);
+
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	char c = 0;
+	ssize_t n;
+	do
+		n = read(sv[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1 && c == 'N') {
+		_cleanup_free_ char *txt = xasprintf("%d\n", (int)pid);
+		if (s1_net_outer_setup(pod, pid, &e) < 0 ||
+		    s1_write_file(pod->podfd, "pid", txt, false, &e) < 0) {
+			fprintf(stderr, "stage1: %s\n", e.msg);
+			kill(pid, SIGKILL);
+		} else if (write(sv[0], "G", 1) != 1) {
+			kill(pid, SIGKILL);
+		}
+	}
+
+	int code = -1;
+	while (code < 0) {
+		struct signalfd_siginfo si;
+		if (sfd < 0) {
+			code = wait_child(pid);
+			break;
+		}
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
+			int st;
+			pid_t r = waitpid(pid, &st, WNOHANG);
+			if (r == pid)
+				code = exit_code(st);
+		} else {
+			s1_dbg("forwarding signal %d to the pod", (int)si.ssi_signo);
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
+	close(sv[0]);
+	s1_cgroups_cleanup(pod);
+	return code;
+}

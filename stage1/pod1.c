@@ -1,0 +1,115 @@
+/* The pod's PID 1: new mount, UTS, IPC (and net) namespaces, every app's
+ * root assembled under stage1/rootfs, a pivot into it, then the apps are
+ * resolved (user, environment, capabilities, seccomp) and supervised.
+ * Order matters and follows bubblewrap's: "/" becomes a slave first so
+ * nothing we mount propagates to the host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "stage1.h"
+#include "xalloc.h"
+
+static int sync_wait(int fd, char want)
+{
+	char c;
+	ssize_t n;
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 && c == want ? 0 : -1;
+}
+
+/* Per-app work that needs the finished root: user, groups, HOME, the
+ * environment (also written for pod-enter), capability and seccomp sets. */
+static int resolve_app(struct s1_pod *pod, struct s1_app *app, struct err *e)
+{
+	_cleanup_free_ char *root = xasprintf("/opt/stage2/%s/rootfs", app->name);
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return err_sys(e, "app %s: %s", app->name, root);
+	int r = s1_resolve_user(app, rootfd, e);
+	close(rootfd);
+	if (r < 0)
+		return -1;
+	if (s1_build_env(pod, app, e) < 0)
+		return err_wrap(e, "app %s", app->name);
+	if (caps_compute(&app->iso, &app->capmask, e) < 0)
+		return err_wrap(e, "app %s: isolator os/linux/capabilities", app->name);
+	if (seccomp_build(&app->iso, &app->seccomp, e) < 0)
+		return err_wrap(e, "app %s: isolator os/linux/seccomp", app->name);
+
+	struct buf b = {0};
+	for (char **p = app->envp; *p; p++)
+		buf_add(&b, *p, strlen(*p) + 1);
+	_cleanup_free_ char *dir = xasprintf("apps/%s", app->name);
+	_cleanup_free_ char *name = xasprintf("apps/%s/env", app->name);
+	if (mkdirat(pod->podfd, dir, 0750) < 0 && errno != EEXIST)
+		r = err_sys(e, "app %s: mkdir %s", app->name, dir);
+	else
+		r = s1_write_bytes(pod->podfd, name, b.data ? b.data : "", b.len, false, e);
+	buf_free(&b);
+	return r < 0 ? err_wrap(e, "app %s", app->name) : 0;
+}
+
+static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
+{
+	int nsflags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+	if (pod->opt->net != S1_NET_HOST)
+		nsflags |= CLONE_NEWNET;
+	if (unshare(nsflags) < 0)
+		return err_sys(e, "unshare");
+	/* Namespaces exist: the outer process writes `pid` (and sets up
+	 * networking), then lets us go on. */
+	if (write(sync_fd, "N", 1) != 1 || sync_wait(sync_fd, 'G') < 0)
+		return err_set(e, "lost the outer stage1 process");
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return err_sys(e, "make / a slave mount");
+	if (s1_net_pod_setup(pod, e) < 0)
+		return -1;
+	if (sethostname(pod->hostname, strlen(pod->hostname)) < 0)
+		return err_sys(e, "hostname \"%s\"", pod->hostname);
+	if (mount("stage1/rootfs", "stage1/rootfs", NULL, MS_BIND, NULL) < 0)
+		return err_sys(e, "bind stage1/rootfs");
+	if (s1_prepare_empty_volumes(pod, e) < 0)
+		return -1;
+	umask(0);
+	for (size_t i = 0; i < pod->napps; i++)
+		if (s1_setup_app_root(pod, &pod->apps[i], e) < 0)
+			return -1;
+	umask(022);
+	pod->hostproc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pod->hostproc < 0)
+		return err_sys(e, "/proc");
+	if (s1_pivot(pod, e) < 0)
+		return -1;
+	for (size_t i = 0; i < pod->napps; i++)
+		if (resolve_app(pod, &pod->apps[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+void s1_pod_init(struct s1_pod *pod, int sync_fd)
+{
+	struct err e = {0};
+	/* The pod dies with the outer stage1 process (and so with pod-run). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Out of the terminal's foreground group: a ^C reaches the outer
+	 * process, which forwards it once. */
+	setsid();
+	if (setup(pod, sync_fd, &e) < 0) {
+		fprintf(stderr, "stage1: %s\n", e.msg);
+		_exit(1);
+	}
+	close(sync_fd);
+	_exit(s1_supervise(pod));
+}
