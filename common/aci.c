@@ -81,6 +81,9 @@ struct aci_reader {
 	struct archive *tar; /* reads what raw yields */
 	int fd, tee_fd;
 	unsigned flags;
+	char *inbuf; /* what we read from fd */
+	char *head;  /* bytes the caller already read from fd, served first */
+	size_t head_len;
 	struct sha512 *hash;
 	uint64_t total;
 	int raw_eof, tee_errno, done;
@@ -199,9 +202,44 @@ static int reader_error(struct aci_reader *r, struct archive *a, struct err *e)
 	return err_set(e, "%s", s ? s : "read error");
 }
 
+enum { INBUF = 1 << 20 };
+
+static la_ssize_t raw_read_cb(struct archive *a, void *ud, const void **out)
+{
+	struct aci_reader *r = ud;
+	if (r->head_len) {
+		*out = r->head;
+		la_ssize_t n = (la_ssize_t)r->head_len;
+		r->head_len = 0;
+		return n;
+	}
+	ssize_t n;
+	do
+		n = read(r->fd, r->inbuf, INBUF);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read: %s", strerror(errno));
+		return -1;
+	}
+	*out = r->inbuf;
+	return n;
+}
+
 int aci_open_fd(int fd, unsigned flags, int tee_fd, struct aci_reader **out, struct err *e)
 {
+	return aci_open_fd_head(fd, NULL, 0, flags, tee_fd, out, e);
+}
+
+int aci_open_fd_head(int fd, const void *head, size_t head_len, unsigned flags, int tee_fd,
+		     struct aci_reader **out, struct err *e)
+{
 	struct aci_reader *r = xcalloc(1, sizeof *r);
+	r->inbuf = xmalloc(INBUF);
+	if (head_len) {
+		r->head = xmalloc(head_len);
+		memcpy(r->head, head, head_len);
+		r->head_len = head_len;
+	}
 	r->fd = fd;
 	r->tee_fd = tee_fd;
 	r->flags = flags;
@@ -219,7 +257,7 @@ int aci_open_fd(int fd, unsigned flags, int tee_fd, struct aci_reader **out, str
 	archive_read_support_format_raw(r->raw);
 	archive_read_support_format_tar(r->tar);
 	struct archive_entry *ae;
-	if (archive_read_open_fd(r->raw, fd, 1 << 20) != ARCHIVE_OK) {
+	if (archive_read_open(r->raw, r, NULL, raw_read_cb, NULL) != ARCHIVE_OK) {
 		reader_error(r, r->raw, e);
 		aci_close(r);
 		return -1;
@@ -492,6 +530,8 @@ void aci_close(struct aci_reader *r)
 	if (r->own_fd)
 		close(r->fd);
 	sha512_free(r->hash);
+	free(r->inbuf);
+	free(r->head);
 	free(r->path);
 	free(r->link);
 	free(r->label);

@@ -46,6 +46,10 @@ struct aci_reader;
 /* Start reading the archive on fd (not closed by the reader). If tee_fd >= 0,
  * the uncompressed tar is also written to it as it is read. */
 int aci_open_fd(int fd, unsigned flags, int tee_fd, struct aci_reader **out, struct err *e);
+/* As aci_open_fd when the caller already read head_len bytes of fd (to
+ * guess what it is): they are read first. */
+int aci_open_fd_head(int fd, const void *head, size_t head_len, unsigned flags, int tee_fd,
+		     struct aci_reader **out, struct err *e);
 /* Open a path ("-" is stdin). */
 int aci_open(const char *path, unsigned flags, struct aci_reader **out, struct err *e);
 

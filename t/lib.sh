@@ -42,6 +42,11 @@ test_kill_at_exit() { test_bg_pids="$test_bg_pids $1"; }
 # test_umount_at_exit PATH: a mount the script made.
 test_umount_at_exit() { test_mounts="$1 $test_mounts"; }
 
+# test_at_exit CMD: run CMD when the script ends (after servers are killed),
+# e.g. to delete a network namespace the script made. Last registered runs first.
+test_exit_cmds=
+test_at_exit() { test_exit_cmds="$1; $test_exit_cmds"; }
+
 test_expect_success() {
 	test_count=$((test_count + 1))
 	_title=$1
@@ -125,6 +130,7 @@ _exit_cleanup() {
 	for _m in $test_mounts; do
 		umount -l "$_m" 2>/dev/null
 	done
+	[ -n "$test_exit_cmds" ] && eval "$test_exit_cmds" >/dev/null 2>&1
 	[ -n "${_watchdog:-}" ] && pkill -P "$_watchdog" 2>/dev/null && kill "$_watchdog" 2>/dev/null
 	cd /
 	if [ $test_failed -eq 0 ] || [ -n "${CI:-}" ]; then
