@@ -10,28 +10,11 @@
 
 #include "file.h"
 #include "pgp.h"
+#include "types.h"
 #include "xalloc.h"
 
 /* Deep enough for any sensible prefix; stops a runaway walk. */
 #define PREFIX_MAX_DEPTH 32
-
-static bool id_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-bool keystore_prefix_valid(const char *s)
-{
-	if (!s || !id_alnum(*s))
-		return false;
-	for (; *s; s++) {
-		if (id_alnum(*s))
-			continue;
-		if (!strchr("-._~/", *s) || !id_alnum(s[1]))
-			return false;
-	}
-	return true;
-}
 
 bool keystore_prefix_covers(const char *prefix, const char *name)
 {
@@ -106,7 +89,7 @@ static int scan_dir(int dfd, const char *dpath, const char *prefix, bool vendor,
 				continue;
 			_cleanup_free_ char *sub =
 			    *prefix ? xasprintf("%s/%s", prefix, nm) : xstrdup(nm);
-			if (!keystore_prefix_valid(sub))
+			if (!ac_identifier_valid(sub))
 				continue; /* not a prefix: nothing there is trusted */
 			int sfd =
 			    openat(dirfd(d), nm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -225,7 +208,7 @@ static char *key_dir(const char *config, const char *prefix)
 
 static int check_names(const char *prefix, const char *fpr, struct err *e)
 {
-	if (prefix && !keystore_prefix_valid(prefix))
+	if (prefix && !ac_identifier_valid(prefix))
 		return err_set(e, "invalid prefix \"%s\": not an AC identifier", prefix);
 	if (!pgp_fpr_valid(fpr))
 		return err_set(e, "invalid fingerprint \"%s\": want 40 or 64 lowercase hex digits",

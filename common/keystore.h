@@ -31,9 +31,6 @@ struct keystore_list {
 };
 void keystore_list_free(struct keystore_list *l);
 
-/* Is s an AC identifier (^[a-z0-9]+([-._~/][a-z0-9]+)*$)? */
-bool keystore_prefix_valid(const char *s);
-
 /* Every effective key (vendor and local, masks and overrides applied), sorted
  * by prefix (root first) then fingerprint. */
 int keystore_list_all(const struct keystore *ks, struct keystore_list *out, struct err *e);

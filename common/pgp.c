@@ -11,12 +11,13 @@
 #include "file.h"
 #include "xalloc.h"
 
-/* No agent, no key servers, no trust database: which keys are trusted is the
- * keystore's decision, made by choosing what is imported into this home. */
+/* No agent, no key servers. gpg's web of trust is not consulted either:
+ * which keys are trusted is the keystore's decision, made by choosing what is
+ * imported into this home. (Not "trust-model always": with it, gpg 2.2 leaves
+ * expired keys out of a key listing, and aci-trust must show them.) */
 static const char gpg_conf[] = "no-autostart\n"
 			       "no-auto-key-retrieve\n"
 			       "no-auto-key-locate\n"
-			       "trust-model always\n"
 			       "no-greeting\n"
 			       "no-permission-warning\n";
 

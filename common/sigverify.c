@@ -8,6 +8,7 @@
 
 #include "file.h"
 #include "pgp.h"
+#include "types.h"
 #include "xalloc.h"
 
 /* An armored public key is a few kB; anything this big is not one. */
@@ -90,9 +91,21 @@ static char *lower(const char *s)
 }
 
 /* Why a signature is not good, or 0 when it is. */
-static int judge(const struct keystore *ks, const char *name, gpgme_signature_t s, struct err *e)
+static int judge(struct pgp_home *h, const struct keystore *ks, const char *name,
+		 gpgme_signature_t s, struct err *e)
 {
-	_cleanup_free_ char *fpr = lower(s->fpr ? s->fpr : "?");
+	/* gpg names the key of a bad signature by key ID only: show the
+	 * fingerprint the keystore uses when the key is here. */
+	struct pgp_key k;
+	struct err ignore;
+	_cleanup_free_ char *fpr = NULL;
+	if (s->fpr && pgp_key_get(h, s->fpr, &k, &ignore) == 0) {
+		fpr = k.fpr;
+		k.fpr = NULL;
+		pgp_key_free(&k);
+	} else {
+		fpr = lower(s->fpr ? s->fpr : "?");
+	}
 	gpgme_sigsum_t sum = s->summary;
 	gpg_err_code_t code = gpg_err_code(s->status);
 	if (code == GPG_ERR_NO_PUBKEY || (sum & GPGME_SIGSUM_KEY_MISSING))
@@ -108,28 +121,20 @@ static int judge(const struct keystore *ks, const char *name, gpgme_signature_t 
 		return err_set(e, "signature by key %s has expired", fpr);
 	if (s->wrong_key_usage)
 		return err_set(e, "key %s is not meant for signing", fpr);
-	/* No validity is asked of gpg (trust-model always: it prints no TRUST_
-	 * line, so summary has no VALID bit); the keyring itself is the trust. */
+	/* gpg's own validity (the web of trust) is not asked for, so summary
+	 * has no VALID bit: the keyring itself is the trust. */
 	if (code != GPG_ERR_NO_ERROR || (sum & ~(GPGME_SIGSUM_VALID | GPGME_SIGSUM_GREEN)))
 		return err_set(e, "signature by key %s not valid: %s (summary %#x)", fpr,
 			       gpgme_strerror(s->status), (unsigned)sum);
 	return 0;
 }
 
-static bool is_sig_format_error(gpg_err_code_t c)
+/* gpg failing to run is our failure; anything else gpg says about the data
+ * (junk, a key, a truncated packet, "General error") means the signature is
+ * not one, and is refused as such. */
+static bool is_operational_error(gpg_err_code_t c)
 {
-	switch (c) {
-	case GPG_ERR_NO_DATA:
-	case GPG_ERR_BAD_DATA:
-	case GPG_ERR_INV_PACKET:
-	case GPG_ERR_UNKNOWN_PACKET:
-	case GPG_ERR_INV_ARMOR:
-	case GPG_ERR_BAD_SIGNATURE:
-	case GPG_ERR_SYNTAX:
-		return true;
-	default:
-		return false;
-	}
+	return c == GPG_ERR_INV_ENGINE || c == GPG_ERR_ENOMEM || c == GPG_ERR_NOT_SUPPORTED;
 }
 
 static int verify_in(struct pgp_home *h, const struct keystore *ks, const char *name,
@@ -152,9 +157,13 @@ static int verify_in(struct pgp_home *h, const struct keystore *ks, const char *
 	gpgme_data_release(sd);
 	gpgme_data_release(id);
 	if (r) {
-		*refused = is_sig_format_error(gpg_err_code(r));
-		return err_set(e, "%s: %s", *refused ? "malformed signature" : "verifying",
-			       gpgme_strerror(r));
+		*refused = !is_operational_error(gpg_err_code(r));
+		if (*refused)
+			return err_set(e,
+				       "malformed signature: not a detached OpenPGP signature "
+				       "(gpg: %s)",
+				       gpgme_strerror(r));
+		return err_set(e, "verifying: %s", gpgme_strerror(r));
 	}
 	gpgme_verify_result_t res = gpgme_op_verify_result(h->ctx);
 	if (!res || !res->signatures) {
@@ -163,7 +172,7 @@ static int verify_in(struct pgp_home *h, const struct keystore *ks, const char *
 	}
 	/* Every signature must be good: a bad one beside a good one is tampering. */
 	for (gpgme_signature_t s = res->signatures; s; s = s->next)
-		if (judge(ks, name, s, e) < 0) {
+		if (judge(h, ks, name, s, e) < 0) {
 			*refused = true;
 			return -1;
 		}
@@ -196,7 +205,7 @@ int sigverify_image(const struct keystore *ks, const char *name, int image_fd, c
 	struct pgp_home h;
 	*refused = false;
 	memset(out, 0, sizeof *out);
-	if (!keystore_prefix_valid(name))
+	if (!ac_identifier_valid(name))
 		return err_set(e, "image name \"%s\" is not an AC identifier", name);
 	if (siglen == 0) {
 		*refused = true;

@@ -15,6 +15,8 @@ test_expect_success 'setup: keys made by gpg' '
 	cat alice.pub bob.pub >both.pub &&
 	gpg_ --armor --export-secret-keys alice@example.com >alice.sec &&
 	grep -q "BEGIN PGP PRIVATE KEY BLOCK" alice.sec &&
+	gpg_key_new old 1d 20200101T000000 >old.fpr &&
+	gpg_export old old.pub &&
 	echo "just some text" >junk.txt &&
 	: >empty.pub
 '
@@ -66,6 +68,13 @@ test_expect_success '--root stores under root.d; file:// sources are read' '
 	echo "$LOCAL/root.d/$B" >expect &&
 	test_cmp expect out &&
 	test -s "$LOCAL/root.d/$B"
+'
+
+test_expect_success 'an expired key is stored, with a warning' '
+	aci-trust --prefix=old.example --skip-fingerprint-review old.pub >out 2>err &&
+	grep "warning: old.pub: key $(cat old.fpr) has expired" err &&
+	test -s "$LOCAL/prefix.d/old.example/$(cat old.fpr)" &&
+	aci-trust --remove=$(cat old.fpr) --prefix=old.example >/dev/null
 '
 
 test_expect_success 'a file with two keys stores each under its own fingerprint' '

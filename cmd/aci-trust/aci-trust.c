@@ -8,6 +8,7 @@
 #include "err.h"
 #include "opt.h"
 #include "trust.h"
+#include "types.h"
 #include "xalloc.h"
 
 #define USAGE                                                                                      \
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
 		warnx_("--prefix and --root exclude each other");
 		die_usage(USAGE);
 	}
-	if (o.prefix && !keystore_prefix_valid(o.prefix))
+	if (o.prefix && !ac_identifier_valid(o.prefix))
 		die_code(EXIT_USAGE, "invalid prefix \"%s\": not an AC identifier", o.prefix);
 
 	if (list) {

@@ -70,6 +70,12 @@ static int add_keys(const struct trust_opts *o, struct pgp_home *h, const char *
 		rc = err_wrap(e, "%s", src);
 	for (size_t i = 0; rc == 0 && i < keys.n; i++) {
 		const struct pgp_key *k = &keys.v[i];
+		/* Stored all the same: updating a key with its revocation is how
+		 * the keystore learns of it. Verification refuses such keys. */
+		if (k->revoked)
+			warnx_("warning: %s: key %s has been revoked", src, k->fpr);
+		else if (k->expired)
+			warnx_("warning: %s: key %s has expired", src, k->fpr);
 		if (!o->skip_review) {
 			int yes = trust_review(k, o->prefix, src, e);
 			if (yes < 0) {

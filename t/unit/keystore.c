@@ -7,6 +7,7 @@
 
 #include "file.h"
 #include "keystore.h"
+#include "types.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -16,15 +17,15 @@
 
 static void test_prefix(void)
 {
-	ok(keystore_prefix_valid("example.com"), "simple prefix");
-	ok(keystore_prefix_valid("example.com/app-1_x~y"), "prefix with path and marks");
-	ok(!keystore_prefix_valid(""), "empty prefix refused");
-	ok(!keystore_prefix_valid("Example.com"), "upper case refused");
-	ok(!keystore_prefix_valid("example.com/"), "trailing slash refused");
-	ok(!keystore_prefix_valid("/example.com"), "leading slash refused");
-	ok(!keystore_prefix_valid("example.com//a"), "empty component refused");
-	ok(!keystore_prefix_valid("example.com/../etc"), "dot-dot refused");
-	ok(!keystore_prefix_valid("a/./b"), "dot component refused");
+	ok(ac_identifier_valid("example.com"), "simple prefix");
+	ok(ac_identifier_valid("example.com/app-1_x~y"), "prefix with path and marks");
+	ok(!ac_identifier_valid(""), "empty prefix refused");
+	ok(!ac_identifier_valid("Example.com"), "upper case refused");
+	ok(!ac_identifier_valid("example.com/"), "trailing slash refused");
+	ok(!ac_identifier_valid("/example.com"), "leading slash refused");
+	ok(!ac_identifier_valid("example.com//a"), "empty component refused");
+	ok(!ac_identifier_valid("example.com/../etc"), "dot-dot refused");
+	ok(!ac_identifier_valid("a/./b"), "dot component refused");
 	ok(keystore_prefix_covers("example.com", "example.com/a/b"), "domain covers its paths");
 	ok(keystore_prefix_covers("example.com/a", "example.com/a"), "prefix covers itself");
 	ok(!keystore_prefix_covers("example.com/a", "example.com/ab"), "not a path component");
