@@ -482,7 +482,11 @@ int disc_discover(const struct disc_app *app, enum disc_want want, const struct 
 		if (fetch_page(pre, o, &page, &url, res) == 0) {
 			struct disc_meta *m;
 			size_t n = disc_scan_html(page.data ? page.data : "", page.len, &m);
-			size_t eps0 = res->n_eps, keys0 = res->n_keys;
+			const char *tag = want == DISC_WANT_ACI ? "ac-discovery" : "ac-discovery-pubkeys";
+			size_t matched = 0;
+			for (size_t i = 0; i < n; i++)
+				matched += !strcmp(m[i].name, tag) &&
+					   !strncmp(app->name, m[i].prefix, strlen(m[i].prefix));
 			apply(app, m, n, res, o->allow_http);
 			disc_meta_free(m, n);
 			if ((want == DISC_WANT_ACI && res->n_eps) ||
@@ -492,10 +496,13 @@ int disc_discover(const struct disc_app *app, enum disc_want want, const struct 
 				free(pre);
 				return 0;
 			}
-			tried(res, "%s: no %s%s meta tag matching %s", url,
-			      res->n_eps == eps0 && res->n_keys == keys0 ? "" : "usable ",
-			      want == DISC_WANT_ACI ? "ac-discovery" : "ac-discovery-pubkeys",
-			      app->name);
+			if (!matched)
+				tried(res, "%s: no %s meta tag matching %s", url, tag, app->name);
+			else
+				tried(res,
+				      "%s: no usable %s meta tag for %s (placeholders left unfilled, "
+				      "or not https)",
+				      url, tag, app->name);
 		}
 		free(url);
 		buf_free(&page);

@@ -118,11 +118,7 @@ test_expect_success 'usage errors exit 2' '
 	aci-trust --help >out && grep "usage: aci-trust" out
 '
 
-test_expect_success 'URLs and key discovery: a clear "not supported yet"' '
-	test_expect_code 1 aci-trust --prefix=example.com https://example.com/key.gpg 2>err &&
-	grep "not supported yet" err &&
-	test_expect_code 1 aci-trust --prefix=example.com 2>err &&
-	grep "discovering the keys of prefix \"example.com\" is not supported yet" err &&
+test_expect_success 'a key over plain http is refused (key URLs and discovery: t4030)' '
 	test_expect_code 1 aci-trust --prefix=example.com http://example.com/key.gpg 2>err &&
 	grep "insecure-allow-http" err
 '

@@ -145,11 +145,13 @@ int main(int argc, char **argv)
 		return do_remove(&o, remove);
 	}
 	if (optind == argc) {
-		if (o.prefix)
-			die("discovering the keys of prefix \"%s\" is not supported yet; give "
-			    "KEYFILE",
-			    o.prefix);
-		die_usage(USAGE);
+		if (!o.prefix)
+			die_usage(USAGE);
+		struct err e = {0};
+		int declined = 0;
+		if (trust_discover(&o, &declined, &e) < 0)
+			die_err(&e);
+		return declined ? EXIT_FAIL : EXIT_OK;
 	}
 	if (!o.prefix && !root)
 		die_code(EXIT_USAGE, "--root is required to trust a key for every image name "

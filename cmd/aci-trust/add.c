@@ -21,11 +21,7 @@ static const char *source_path(const struct trust_opts *o, const char *src, stru
 				src);
 			return NULL;
 		}
-		err_set(e,
-			"%s: fetching keys from a URL is not supported yet; download it and "
-			"give the file",
-			src);
-		return NULL;
+		return NULL; /* not a path: trust_add fetches it */
 	}
 	if (strstr(src, "://")) {
 		err_set(e, "%s: unsupported URL scheme", src);
@@ -106,9 +102,11 @@ int trust_add(const struct trust_opts *o, const char *src, int *declined, struct
 	_cleanup_free_ char *data = NULL;
 	size_t n;
 	struct pgp_home h;
-	if (!path)
+	if (!path && (strncmp(src, "https://", 8) && strncmp(src, "http://", 7)))
 		return -1;
-	if (file_read(path, KEY_SOURCE_MAX, &data, &n, e) < 0)
+	if (!path && trust_fetch_url(o, src, &data, &n, e) < 0)
+		return -1;
+	if (path && file_read(path, KEY_SOURCE_MAX, &data, &n, e) < 0)
 		return -1;
 	if (n == 0)
 		return err_set(e, "%s: empty file, no key in it", src);

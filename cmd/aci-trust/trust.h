@@ -20,6 +20,12 @@ struct trust_opts {
  * the user said no to. */
 int trust_add(const struct trust_opts *o, const char *src, int *declined, struct err *e);
 
+/* An https (or, when allowed, http) key URL's bytes (fetchkey.c). */
+int trust_fetch_url(const struct trust_opts *o, const char *url, char **data, size_t *n,
+		    struct err *e);
+/* --prefix with no key: discover the prefix's public keys and trust_add each. */
+int trust_discover(const struct trust_opts *o, int *declined, struct err *e);
+
 /* Ask on /dev/tty whether to trust k: 1 yes, 0 no, -1 no terminal. */
 int trust_review(const struct pgp_key *k, const char *prefix, const char *src, struct err *e);
 
