@@ -251,9 +251,11 @@ void isolators_validate(const struct isolator *iso, size_t n, const char *field,
 					   : iso[i].kind == ISO_SECCOMP_REMOVE ? ISO_SECCOMP_RETAIN
 									       : ISO_OTHER;
 		for (size_t j = 0; other && j < n; j++)
-			if (iso[j].kind == other)
+			if (iso[j].kind == other) {
 				errlist_add(errs, "%s[%zu]: %s cannot be used together with %s", field,
 					    i, iso[i].name, iso[j].name);
+				break;
+			}
 	}
 }
 

@@ -16,7 +16,7 @@
 #include "err.h"
 
 #define JSON_MAX_SIZE (16u << 20) /* bytes of text */
-#define JSON_MAX_DEPTH 64         /* nested arrays/objects */
+#define JSON_MAX_DEPTH 64         /* nested arrays/objects allowed */
 
 enum json_type {
 	JSON_NONE = 0, /* "absent" (index -1) */
