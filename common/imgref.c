@@ -14,8 +14,11 @@ const char *imgref_host_os(void)
 
 const char *imgref_host_arch(void)
 {
-	const char *os, *arch;
-	return host_os_arch(&os, &arch) == 0 ? arch : "amd64";
+	static const char *arch; /* uname once: resolve matches thousands */
+	const char *os;
+	if (!arch && host_os_arch(&os, &arch) < 0)
+		arch = "amd64";
+	return arch;
 }
 
 static const char *label_get(const struct kv *labels, size_t n, const char *name)

@@ -22,7 +22,7 @@ static const char usage[] =
 	"       cas-store [--dir=DIR] render [--verify] REF\n"
 	"       cas-store [--dir=DIR] rm REF...\n"
 	"       cas-store [--dir=DIR] verify\n"
-	"       cas-store [--dir=DIR] gc [--grace-period=DURATION]\n"
+	"       cas-store [--dir=DIR] gc [--grace-period=DURATION] [--dry-run]\n"
 	"REF is an image ID, an unambiguous ID prefix or NAME[:VERSION] (with --label).\n";
 
 enum {
@@ -102,6 +102,7 @@ int main(int argc, char **argv)
 	prog_init(argv[0]);
 	rkt_paths_default(&paths);
 	o.dir = paths.dir;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DIR:
@@ -149,6 +150,7 @@ int main(int argc, char **argv)
 		case 'h':
 			opt_help(usage);
 		default:
+			warnx_("unknown option or missing argument: %s", argv[optind - 1]);
 			die_usage(usage + 7);
 		}
 	}

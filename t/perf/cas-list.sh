@@ -1,0 +1,47 @@
+#!/bin/bash
+# cas-store resolve and list among 1,000 images (goals: resolve < 20 ms,
+# list < 100 ms per call), against the start-up of the same binary
+# (`cas-store --help`) as the baseline.
+set -eu
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+PATH="$SRC/build/bin:$PATH"
+W=$(mktemp -d /tmp/bench-cas-list.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+
+# 1,000 tiny images: one file each, imported two at a time
+mkdir -p acis
+for i in $(seq 1 1000); do
+	d=img$i
+	mkdir -p $d/rootfs
+	echo $i >$d/rootfs/n
+	printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/img%d","labels":[{"name":"version","value":"1.%d.0"},{"name":"os","value":"linux"},{"name":"arch","value":"amd64"}]}\n' $i $i >$d/manifest
+	tar -C $d -cf acis/$i.tar manifest rootfs
+	rm -rf $d
+done
+t0=$(date +%s.%N)
+ls acis/*.tar | xargs -P2 -n50 sh -c 'for f; do cas-store --dir=store import "$f" >/dev/null || exit 1; done' sh
+t1=$(date +%s.%N)
+test "$(cas-store --dir=store list --no-legend | wc -l)" = 1000
+awk -v a="$t0" -v z="$t1" 'BEGIN { printf "filled the store with 1,000 images in %.1f s\n", z - a }'
+
+id=$(cas-store --dir=store resolve example.com/img500)
+prefix=${id:0:20}
+n=100
+per_call() { # ms per call of "$@", n calls
+	local t0 t1
+	t0=$(date +%s.%N)
+	for _ in $(seq $n); do "$@" >/dev/null; done
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v z="$t1" -v n=$n 'BEGIN { printf "%.2f", (z - a) * 1000 / n }'
+}
+base=$(per_call cas-store --help)
+byname=$(per_call cas-store --dir=store resolve example.com/img500:1.500.0)
+byprefix=$(per_call cas-store --dir=store resolve "$prefix")
+list=$(per_call cas-store --dir=store list)
+json=$(per_call cas-store --dir=store list --format=json)
+printf 'cas-store --help (start-up):   %s ms\n' "$base"
+printf 'resolve by name among 1,000:   %s ms (%.1fx start-up; goal < 20 ms)\n' "$byname" "$(awk -v a="$byname" -v b="$base" 'BEGIN { print a / b }')"
+printf 'resolve by ID prefix:          %s ms (%.1fx start-up; goal < 20 ms)\n' "$byprefix" "$(awk -v a="$byprefix" -v b="$base" 'BEGIN { print a / b }')"
+printf 'list of 1,000 images:          %s ms (%.1fx start-up; goal < 100 ms)\n' "$list" "$(awk -v a="$list" -v b="$base" 'BEGIN { print a / b }')"
+printf 'list --format=json:            %s ms (%.1fx start-up; goal < 100 ms)\n' "$json" "$(awk -v a="$json" -v b="$base" 'BEGIN { print a / b }')"

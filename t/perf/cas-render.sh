@@ -1,0 +1,58 @@
+#!/bin/bash
+# cas-store render: cold (extract + checksum + rename) against `tar -x` of
+# the same uncompressed tar (goal: ratio <= 1.2), and warm (a cached tree:
+# goal under 5 ms per call, process start included). Best of 3 cold runs.
+set -eu
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+PATH="$SRC/build/bin:$PATH"
+W=$(mktemp -d /tmp/bench-cas-render.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+
+# ~100 MB in 5,000 files of 0..40 KB across 20 directories, plus symlinks
+mkdir -p img/rootfs
+perl -e 'srand(42); open(R, "<", "/dev/urandom") or die;
+	for $d (0..19) { mkdir "img/rootfs/d$d";
+		for $f (0..249) { read(R, $b, int(rand(40000)));
+			open(F, ">", "img/rootfs/d$d/f$f") or die; print F $b; close F } }'
+for d in $(seq 0 19); do ln -s d$d img/rootfs/l$d; done
+rm pool
+printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/tree"}\n' >img/manifest
+tar -C img -cf image.tar manifest rootfs
+rm -rf img
+id=$(cas-store --dir=store import image.tar)
+tree=store/cas/tree/$id
+
+now() { date +%s.%N; }
+best() {
+	local b= t0 t1
+	for _ in 1 2 3; do
+		"$1"
+		t0=$(now); "$2" >/dev/null; t1=$(now)
+		b=$(awk -v a="$t0" -v z="$t1" -v b="${b:-1e9}" 'BEGIN { d = z - a; print (d < b) ? d : b }')
+	done
+	echo "$b"
+}
+tar_prep() { rm -rf out; mkdir out; sync; }
+tar_run() { tar -xf image.tar -C out; }
+render_prep() { rm -rf "$tree"; sync; }
+render_run() { cas-store --dir=store render "$id"; }
+
+base=$(best tar_prep tar_run)
+cold=$(best render_prep render_run)
+# warm: per call, against the same binary doing nothing (process start-up)
+n=200
+t0=$(now)
+for _ in $(seq $n); do cas-store --dir=store render "$id" >/dev/null; done
+t1=$(now)
+for _ in $(seq $n); do cas-store --help >/dev/null; done
+t2=$(now)
+printf 'image: %d MB tar, %d files\n' $(($(stat -c %s image.tar) / 1000000)) \
+	"$(tar -tf image.tar | wc -l)"
+printf 'tar -x:            %.3f s\n' "$base"
+printf 'render cold:       %.3f s (checksum included)\n' "$cold"
+awk -v o="$cold" -v b="$base" 'BEGIN { printf "ratio cold: %.2f (goal <= 1.2)\n", o / b }'
+awk -v a="$t0" -v z="$t1" -v s="$t2" -v n=$n 'BEGIN {
+	w = (z - a) * 1000 / n; h = (s - z) * 1000 / n
+	printf "render warm: %.2f ms per call; cas-store --help: %.2f ms per call\n", w, h
+	printf "render warm minus process start-up: %.2f ms (goal < 5 ms)\n", w - h }'
