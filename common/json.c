@@ -119,17 +119,18 @@ static int scan_string(struct scan *sc)
 			long u = hex4(sc->s + sc->i + 2, sc->n - sc->i - 2);
 			if (u < 0)
 				return fail(sc, "invalid \\u escape in string");
-			sc->i += 6;
 			if (u >= 0xdc00 && u <= 0xdfff)
 				return fail(sc, "unpaired surrogate in string");
 			if (u >= 0xd800 && u <= 0xdbff) {
+				size_t j = sc->i + 6;
 				long lo = -1;
-				if (sc->i + 1 < sc->n && sc->s[sc->i] == '\\' && sc->s[sc->i + 1] == 'u')
-					lo = hex4(sc->s + sc->i + 2, sc->n - sc->i - 2);
+				if (j + 1 < sc->n && sc->s[j] == '\\' && sc->s[j + 1] == 'u')
+					lo = hex4(sc->s + j + 2, sc->n - j - 2);
 				if (lo < 0xdc00 || lo > 0xdfff)
 					return fail(sc, "unpaired surrogate in string");
 				sc->i += 6;
 			}
+			sc->i += 6;
 			continue;
 		}
 		size_t l = utf8_len((const unsigned char *)sc->s + sc->i, sc->n - sc->i);
