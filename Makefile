@@ -12,6 +12,14 @@ O          ?= build
 RKT_VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 CC      ?= cc
+# Quiet by default; V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+QCC = @true
+else
+Q := @
+QCC = @printf '  %-6s %s\n'
+endif
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -std=gnu11
 PKGS    := libarchive libcurl gpgme libcrypto libxxhash libseccomp libcap
@@ -60,16 +68,19 @@ $(O)/gen/config.h: FORCE
 
 $(O)/obj/%.o: %.c $(O)/gen/config.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(QCC) CC $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIBCOMMON): $(COMMON_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(QCC) AR $@
+	$(Q)$(AR) rcs $@ $^
 
 define c_tool
 $(O)/bin/$(1): $(patsubst %.c,$(O)/obj/%.o,$(wildcard cmd/$(1)/*.c)) $(LIBCOMMON)
 	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBCOMMON) $$(LDLIBS_ALL)
+	$$(QCC) LD $$@
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(LIBCOMMON) $$(LDLIBS_ALL)
 endef
 $(foreach t,$(C_TOOLS),$(eval $(call c_tool,$(t))))
 
@@ -82,7 +93,8 @@ $(foreach t,$(SCRIPT_TOOLS),$(eval $(call script_tool,$(t))))
 
 $(O)/t/unit/%.t: $(O)/obj/t/unit/%.o $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCOMMON) $(LDLIBS_ALL)
+	$(QCC) LD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBCOMMON) $(LDLIBS_ALL)
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 

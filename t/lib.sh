@@ -4,7 +4,7 @@
 
 set -u
 TEST_NAME=$(basename "$0" .t)
-T_DIR=$(cd "$(dirname "$0")" && pwd)
+T_DIR=${RKT_T_DIR:-$(cd "$(dirname "$0")" && pwd)}
 SRC_DIR=$(cd "$T_DIR/.." && pwd)
 BUILD_DIR=${RKT_BUILD_DIR:-$SRC_DIR/build}
 # Run the suite installed in a prefix (RKT_TEST_PREFIX) or from the build tree.
@@ -27,14 +27,18 @@ cd "$TRASH" || exit 1
 
 test_count=0
 test_failed=0
-test_cleanup=
 test_bg_pids=
 test_mounts=
 
 say() { printf '# %s\n' "$*"; }
 
-# test_when_finished CMD: run CMD after the current test, pass or fail.
-test_when_finished() { test_cleanup="$1; $test_cleanup"; }
+# test_when_finished CMD: run CMD after the current test, pass or fail. The
+# test body runs in a subshell, so cleanups go through a file; expand
+# variables when registering ("kill $pid").
+test_when_finished() {
+	{ printf '%s\n' "$1"; cat "$TRASH/.cleanup" 2>/dev/null || :; } >"$TRASH/.cleanup.new" &&
+		mv "$TRASH/.cleanup.new" "$TRASH/.cleanup"
+}
 
 # test_kill_at_exit PID: a background server the script started.
 test_kill_at_exit() { test_bg_pids="$test_bg_pids $1"; }
@@ -50,11 +54,13 @@ test_at_exit() { test_exit_cmds="$1; $test_exit_cmds"; }
 test_expect_success() {
 	test_count=$((test_count + 1))
 	_title=$1
-	test_cleanup=:
-	exec 3>&1
-	( eval "$2" ) >"$TRASH/.out" 2>&1 3>&-
+	rm -f "$TRASH/.cleanup"
+	( eval "$2" ) >"$TRASH/.out" 2>&1
 	_rc=$?
-	eval "$test_cleanup" >/dev/null 2>&1
+	if [ -f "$TRASH/.cleanup" ]; then
+		( cd "$TRASH" && . "$TRASH/.cleanup" ) >/dev/null 2>&1
+		rm -f "$TRASH/.cleanup"
+	fi
 	if [ $_rc -eq 0 ]; then
 		echo "ok $test_count - $_title"
 	else

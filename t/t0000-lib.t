@@ -32,4 +32,21 @@ test_expect_success 'make_image_dir gives a runnable busybox rootfs' '
 	grep -q "\"name\": \"example.com/hello\"" img/manifest
 '
 
+test_expect_success 'test_when_finished runs after a passing test' '
+	test_when_finished "touch \"$TRASH/cleaned1\"" &&
+	true
+'
+test_expect_success 'the cleanup ran' 'test -f "$TRASH/cleaned1"'
+
+test_expect_success 'test_when_finished runs after a failing test too' '
+	cat >inner.t <<-EOF &&
+	. "$T_DIR/lib.sh"
+	test_expect_success inner "test_when_finished \"touch $TRASH/cleaned2\" && false"
+	test_done
+	EOF
+	RKT_T_DIR="$T_DIR" test_must_fail sh inner.t >inner.out 2>&1 &&
+	grep -q "^not ok 1 - inner" inner.out &&
+	test -f "$TRASH/cleaned2"
+'
+
 test_done
