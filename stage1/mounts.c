@@ -63,6 +63,11 @@ int root_mkdir_p(int rootfd, const char *path, struct err *e)
 				*q = '/';
 		int nfd = root_open(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
 		if (nfd < 0 && errno == ENOENT) {
+			/* A dangling symlink (its target is not in the root) is
+			 * replaced by a directory, as ace.md says of files. */
+			struct stat st;
+			if (fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				unlinkat(fd, c, 0);
 			if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
 				free(prefix);
 				close(fd);

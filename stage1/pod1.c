@@ -74,6 +74,13 @@ static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
 		return err_set(e, "lost the outer stage1 process");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return err_sys(e, "make / a slave mount");
+	/* The pod dir fd came from the host's mount namespace; mounts need
+	 * ours (the cwd moved into it with unshare). */
+	int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(e, "the pod directory");
+	dup3(fd, pod->podfd, O_CLOEXEC);
+	close(fd);
 	if (s1_net_pod_setup(pod, e) < 0)
 		return -1;
 	if (sethostname(pod->hostname, strlen(pod->hostname)) < 0)
