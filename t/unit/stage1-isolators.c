@@ -16,7 +16,7 @@ int main(void)
 
 	is_int(__builtin_popcountll(def), 14, "the default set has the 14 of ace.md");
 	ok(def & (1ULL << CAP_CHOWN) && def & (1ULL << CAP_SYS_CHROOT) &&
-		   !(def & (1ULL << CAP_SYS_ADMIN)),
+	       !(def & (1ULL << CAP_SYS_ADMIN)),
 	   "CAP_CHOWN and CAP_SYS_CHROOT in, CAP_SYS_ADMIN out");
 	ok(caps_compute(&iso, &m, &e) == 0 && m == def, "no isolator: the default set");
 	iso.caps_mode = 2;
@@ -27,7 +27,7 @@ int main(void)
 	iso.caps_mode = 1;
 	iso.caps = retain;
 	ok(caps_compute(&iso, &m, &e) == 0 &&
-		   m == ((1ULL << CAP_NET_ADMIN) | (1ULL << CAP_NET_BIND_SERVICE)),
+	       m == ((1ULL << CAP_NET_ADMIN) | (1ULL << CAP_NET_BIND_SERVICE)),
 	   "a retain set is exactly its capabilities");
 	iso.caps = bad;
 	ok(caps_compute(&iso, &m, &e) < 0, "an unknown capability is refused");
