@@ -57,7 +57,12 @@ int root_mkdir_p(int rootfd, const char *path, struct err *e)
 		}
 		/* Resolve from the root each time so a symlinked component stays
 		 * inside it. */
-		char *prefix = xstrndup(p, (size_t)(c - p) + strlen(c));
+		/* p has NULs where the walked slashes were: copy bytes, then
+		 * put the slashes back. */
+		size_t plen = (size_t)(c - p) + strlen(c);
+		char *prefix = xmalloc(plen + 1);
+		memcpy(prefix, p, plen);
+		prefix[plen] = '\0';
 		for (char *q = prefix; q < prefix + (c - p); q++)
 			if (!*q)
 				*q = '/';
