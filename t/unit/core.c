@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,32 @@ static void test_file(const char *dir)
 	free(outside), free(keep), free(lnk), free(top), free(p), free(f);
 }
 
+/* rm_tree never enters a mount: not a tmpfs, not a bind mount of the same
+ * filesystem (same st_dev), whatever is inside survives. */
+static void test_rm_tree_mounts(const char *dir)
+{
+	struct err e = {0};
+	char *top = path_join(dir, "m"), *sub = path_join(dir, "m/a/mnt");
+	char *src = path_join(dir, "hostdir"), *keep = path_join(dir, "hostdir/keep");
+	char *sub2 = path_join(dir, "m/b");
+	mkdir_p(sub, 0755, &e);
+	mkdir_p(sub2, 0755, &e);
+	mkdir(src, 0755);
+	file_write_atomic(keep, "k", 1, 0644, &e);
+	ok(mount(src, sub, NULL, MS_BIND, NULL) == 0, "bind mount a dir of the same fs");
+	ok(mount("tmpfs", sub2, "tmpfs", 0, NULL) == 0, "mount a tmpfs");
+	char *t = path_join(sub2, "inside");
+	file_write_atomic(t, "t", 1, 0644, &e);
+	is_int(rm_tree(top, &e), -1, "rm_tree reports the mounts it would cross");
+	ok(strstr(e.msg, "is a mount point") != NULL, "error says why: %s", e.msg);
+	ok(access(keep, F_OK) == 0, "bound host dir's file survives");
+	ok(access(t, F_OK) == 0, "tmpfs content survives");
+	umount2(sub, MNT_DETACH);
+	umount2(sub2, MNT_DETACH);
+	is_int(rm_tree(top, &e), 0, "after unmounting, the tree goes");
+	free(top), free(sub), free(src), free(keep), free(sub2), free(t);
+}
+
 static void test_lock(const char *dir)
 {
 	struct err e = {0};
@@ -129,6 +156,7 @@ int main(void)
 	test_err();
 	test_buf();
 	test_file(dir);
+	test_rm_tree_mounts(dir);
 	test_lock(dir);
 	test_opt();
 	struct err e;
