@@ -341,9 +341,9 @@ void app_write(struct jsonw *w, const struct app *a)
 		jsonw_arr_begin(w);
 		for (size_t i = 0; i < a->n_event_handlers; i++) {
 			jsonw_obj_begin(w);
+			jsonw_kstr(w, "name", a->event_handlers[i].name ? a->event_handlers[i].name : "");
 			jsonw_key(w, "exec");
 			strlist_write(w, &a->event_handlers[i].exec);
-			jsonw_kstr(w, "name", a->event_handlers[i].name ? a->event_handlers[i].name : "");
 			jsonw_obj_end(w);
 		}
 		jsonw_arr_end(w);

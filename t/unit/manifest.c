@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "file.h"
+#include "json.h"
 #include "manifest.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -405,6 +406,47 @@ static void test_build(void)
 	app_free(m.app);
 }
 
+
+static void test_app_alone(void)
+{
+	const char *text = "{\"exec\":[\"/bin/x\"],\"user\":\"u\",\"group\":\"g\","
+			   "\"supplementaryGIDs\":[5],\"eventHandlers\":[{\"name\":\"pre-start\","
+			   "\"exec\":[\"/p\"]}],\"workingDirectory\":\"/w\",\"environment\":[{\"name\":"
+			   "\"A\",\"value\":\"b\"}],\"isolators\":[{\"name\":\"resource/cpu\","
+			   "\"value\":{\"limit\":\"1\"}}],\"mountPoints\":[{\"name\":\"m\",\"path\":"
+			   "\"/m\",\"readOnly\":true}],\"ports\":[{\"name\":\"p\",\"protocol\":\"tcp\","
+			   "\"port\":1,\"count\":1,\"socketActivated\":false}],\"userAnnotations\":{"
+			   "\"k\":\"v\"},\"userLabels\":{\"l\":\"w\"}}";
+	struct json_doc d;
+	struct err e;
+	struct errlist errs = {0};
+	ok(json_parse(&d, text, strlen(text), &e) == 0, "app JSON parses");
+	struct app *a = app_parse(&d, 0, "app", &errs);
+	ok(a != NULL && errs.n == 0, "app_parse on a bare app object");
+	char *j = a ? app_to_json(a, 0) : NULL;
+	is_str(j, text, "app_to_json writes every field in schema order");
+	struct app *c = app_copy(a);
+	ok(c && app_eq(a, c), "app_copy is equal");
+	if (c) {
+		free(c->user);
+		c->user = xstrdup("other");
+		ok(!app_eq(a, c), "app_eq sees a changed user");
+		is_int(app_validate(c, "x", &errs), 0, "copied app validates");
+		kvlist_add(&c->environment, "A", "dup");
+		is_int(app_validate(c, "x", &errs), -1, "app_validate finds a duplicate variable");
+		is_str(errs.n ? errs.items[errs.n - 1] : "", "x.environment[1].name: duplicate variable \"A\"",
+		       "app_validate message");
+	}
+	errlist_free(&errs);
+	ok(app_parse(&d, json_get(&d, 0, "exec"), "app", &errs) == NULL && errs.n == 1,
+	   "app_parse refuses a non-object");
+	errlist_free(&errs);
+	app_free(c);
+	app_free(a);
+	free(j);
+	json_free(&d);
+}
+
 #define FIXTURE_ROUNDTRIP(text, what) test_roundtrip(text, what)
 
 /* ---- fixtures: t/data/manifests/DIR/{good,bad}-*.json ------------------------
@@ -498,6 +540,7 @@ int main(void)
 	test_many_errors();
 	test_examples();
 	test_build();
+	test_app_alone();
 	test_fixtures("image");
 	return done_testing();
 }
