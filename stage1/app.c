@@ -41,7 +41,7 @@ static int write_pid_file(struct s1_pod *pod, struct s1_app *app, struct err *e)
 	return s1_write_file(pod->podfd, name, data, false, e);
 }
 
-static int child_setup(struct s1_pod *pod, struct s1_app *app, bool main, struct err *e)
+int s1_child_setup(struct s1_pod *pod, struct s1_app *app, bool main, struct err *e)
 {
 	sigset_t all;
 	sigemptyset(&all);
@@ -104,7 +104,7 @@ pid_t s1_spawn(struct s1_pod *pod, struct s1_app *app, char **argv, bool main, s
 	if (pid == 0) {
 		struct err ce = {0};
 		close(pfd[0]);
-		if (child_setup(pod, app, main, &ce) == 0) {
+		if (s1_child_setup(pod, app, main, &ce) == 0) {
 			environ = app->envp;
 			execvpe(argv[0], argv, app->envp);
 			err_sys(&ce, "app %s: exec %s", app->name, argv[0]);

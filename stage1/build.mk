@@ -33,6 +33,7 @@ $(O)/lib/rkt/stage1.aci: $(O)/stage1/init stage1/manifest.json
 	rm -rf $(O)/stage1/aci && mkdir -p $(O)/stage1/aci/rootfs/opt/stage2
 	sed -e 's|@RKT_VERSION@|$(RKT_VERSION)|' -e 's|@ARCH@|$(STAGE1_ARCH)|' stage1/manifest.json >$(O)/stage1/aci/manifest
 	cp $(O)/stage1/init $(O)/stage1/aci/rootfs/init
+	ln -s init $(O)/stage1/aci/rootfs/enter
 	chmod 755 $(O)/stage1/aci/rootfs/init $(O)/stage1/aci/rootfs $(O)/stage1/aci/rootfs/opt $(O)/stage1/aci/rootfs/opt/stage2
 	chmod 644 $(O)/stage1/aci/manifest
 	(cd $(O)/stage1/aci && tar --sort=name --owner=0 --group=0 --numeric-owner \

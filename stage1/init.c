@@ -128,6 +128,9 @@ int main(int argc, char **argv)
 	struct s1_pod pod = {0};
 	struct err e = {0};
 
+	const char *base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "enter"))
+		return s1_enter_main(argc, argv);
 	prog_init("stage1");
 	parse_opts(argc, argv, &opt);
 	s1_debug = opt.debug;
