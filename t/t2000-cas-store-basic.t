@@ -125,6 +125,17 @@ test_expect_success 'rm removes images; a second rm fails' '
 	cas-store list --no-legend >out && test $(wc -l <out) = 2
 '
 
+test_expect_success 'aci-build composes with import; the round trip keeps the files' '
+	aci-build --owner-root img - | cas-store import - >id &&
+	cas-store extract "$(cat id)" rt &&
+	cmp img/rootfs/bin/busybox rt/rootfs/bin/busybox &&
+	test "$(readlink rt/rootfs/bin/ls)" = busybox &&
+	test_cmp img/manifest rt/manifest &&
+	root=$(cas-store render "$(cat id)") &&
+	"$root/bin/busybox" true &&
+	test "$(stat -c %u:%g "$root/bin/busybox")" = 0:0
+'
+
 test_expect_success 'usage errors exit 2, --help exits 0' '
 	test_expect_code 2 cas-store &&
 	test_expect_code 2 cas-store frobnicate &&

@@ -14,7 +14,6 @@ test_expect_success 'setup: a 50 MB image and 8 small ones' '
 	head -c 50000000 /dev/urandom >big/rootfs/data/blob &&
 	cas_manifest example.com/big 1.0 >big/manifest &&
 	cas_tar big | gzip -1 -n >big.aci &&
-	rm -rf big &&
 	for i in 1 2 3 4 5 6 7 8; do
 		cas_tiny_aci small$i.aci example.com/small$i 1.0 || return 1
 	done
@@ -56,6 +55,19 @@ test_expect_success 'imports, rm, gc --grace-period=0 and render at once keep th
 		cas-store cat-manifest $id >/dev/null || return 1
 	done &&
 	cas-store import big.aci >id && test_cmp ids id
+'
+
+test_expect_success '8 renders of one image at once build one tree' '
+	pids=
+	for i in 1 2 3 4 5 6 7 8; do
+		bounded 120 cas-store render example.com/big >render.$i.out 2>render.$i.err & pids="$pids $!"
+	done
+	for p in $pids; do wait $p || { echo "render $p failed"; cat render.*.err; exit 1; }; done &&
+	sort -u render.*.out >paths && test $(wc -l <paths) = 1 &&
+	cmp big/rootfs/data/blob "$(cat paths)/data/blob" &&
+	test "$(cat paths)" = "$RKT_DIR/cas/tree/$(cat ids)/rootfs" &&
+	cas-store render --verify example.com/big >/dev/null &&
+	no_temp_left
 '
 
 test_done
