@@ -176,7 +176,8 @@ int cas_export_fd(struct cas *c, const char *id, int fd, struct err *e)
 	    archive_write_set_options(a, "gzip:!timestamp") != ARCHIVE_OK ||
 	    archive_write_set_format_raw(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK || archive_write_header(a, ae) != ARCHIVE_OK) {
+	    archive_write_open_fd(a, fd) != ARCHIVE_OK ||
+	    archive_write_header(a, ae) != ARCHIVE_OK) {
 		err_set(e, "export %s: %s", id, archive_error_string(a));
 		goto out;
 	}

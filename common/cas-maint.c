@@ -97,8 +97,9 @@ static int gc_file(struct cas *c, int dfd, const char *dir, const char *name, vo
 	if (is_tmp(name))
 		return old_enough(dfd, name) ? gc_unlink(g, dfd, "temp file", dir, name, e) : 0;
 	if (cas_id_valid(name) && !image_exists(c, name))
-		return gc_unlink(g, dfd, strncmp(dir, "blob", 4) ? "orphan manifest" : "orphan blob",
-				 dir, name, e);
+		return gc_unlink(g, dfd,
+				 strncmp(dir, "blob", 4) ? "orphan manifest" : "orphan blob", dir,
+				 name, e);
 	return 0;
 }
 
@@ -132,7 +133,8 @@ static void gc_pod_refs(struct cas *c, struct gc *g)
 			if (pod->d_name[0] == '.')
 				continue;
 			char *apps_path = xasprintf("%s/apps", pod->d_name);
-			int afd = openat(dirfd(pods), apps_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			int afd =
+			    openat(dirfd(pods), apps_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			free(apps_path);
 			DIR *apps = afd < 0 ? NULL : fdopendir(afd);
 			while (apps && (app = readdir(apps))) {
@@ -143,7 +145,8 @@ static void gc_pod_refs(struct cas *c, struct gc *g)
 				struct err ignore;
 				if (file_read_at(dirfd(apps), p, 4096, &key, &len, &ignore) == 0) {
 					key[strcspn(key, "\n")] = '\0';
-					g->keep = xreallocarray(g->keep, g->nkeep + 1, sizeof *g->keep);
+					g->keep =
+					    xreallocarray(g->keep, g->nkeep + 1, sizeof *g->keep);
 					g->keep[g->nkeep++] = key;
 				}
 				free(p);
@@ -310,7 +313,7 @@ static int verify_info(struct cas *c, int dfd, const char *dir, const char *name
 	if (!cas_id_valid(name))
 		return 0;
 	char *blob = cas_blob_relpath(name), *man = xasprintf("manifest/%s", name);
-	const char *missing = faccessat(c->casfd, blob, F_OK, AT_SYMLINK_NOFOLLOW) ? "blob"
+	const char *missing = faccessat(c->casfd, blob, F_OK, AT_SYMLINK_NOFOLLOW)  ? "blob"
 			      : faccessat(c->casfd, man, F_OK, AT_SYMLINK_NOFOLLOW) ? "manifest"
 										    : NULL;
 	int r = 0;
@@ -350,8 +353,8 @@ static int verify_tree(struct cas *c, int dfd, const char *dir, const char *name
 	return r;
 }
 
-int cas_verify(struct cas *c, void (*report)(const char *what, const char *name,
-					     const char *why, void *arg),
+int cas_verify(struct cas *c,
+	       void (*report)(const char *what, const char *name, const char *why, void *arg),
 	       void *arg, struct err *e)
 {
 	struct verify v = {.report = report, .arg = arg};

@@ -15,9 +15,8 @@
 #include "lock.h"
 #include "xalloc.h"
 
-static const char *const cas_dirs[] = {"cas",	       "cas/blob",  "cas/blob/sha512",
-				       "cas/manifest", "cas/info",  "cas/tree",
-				       "cas/quarantine"};
+static const char *const cas_dirs[] = {"cas",	   "cas/blob", "cas/blob/sha512", "cas/manifest",
+				       "cas/info", "cas/tree", "cas/quarantine"};
 
 int cas_open(struct cas *c, const char *dir, enum cas_mode mode, struct err *e)
 {
@@ -44,8 +43,8 @@ int cas_open(struct cas *c, const char *dir, enum cas_mode mode, struct err *e)
 		err_sys(e, "%s/cas", abs);
 		goto fail;
 	}
-	c->lockfd = lock_path_at(c->casfd, "lock", mode == CAS_EXCLUSIVE ? LOCK_EXCL : LOCK_SHARED,
-				 0, e);
+	c->lockfd =
+	    lock_path_at(c->casfd, "lock", mode == CAS_EXCLUSIVE ? LOCK_EXCL : LOCK_SHARED, 0, e);
 	if (c->lockfd < 0) {
 		err_wrap(e, "lock store %s", abs);
 		goto fail;
@@ -111,14 +110,14 @@ static char *unescape(const char *s, size_t n)
 	return out;
 }
 
-int cas_info_write(struct cas *c, const char *id, const char *name,
-		   const struct kv *labels, size_t nlabels, long long size, struct err *e)
+int cas_info_write(struct cas *c, const char *id, const char *name, const struct kv *labels,
+		   size_t nlabels, long long size, struct err *e)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	struct buf b = {0};
-	buf_printf(&b, "imported=%lld.%09ld\nsize=%lld\nname=", (long long)now.tv_sec,
-		   now.tv_nsec, size);
+	buf_printf(&b, "imported=%lld.%09ld\nsize=%lld\nname=", (long long)now.tv_sec, now.tv_nsec,
+		   size);
 	add_escaped(&b, name);
 	buf_addc(&b, '\n');
 	for (size_t i = 0; i < nlabels; i++) {

@@ -122,14 +122,14 @@ int cas_gc(struct cas *c, const struct cas_gc_opts *o, struct err *e);
 
 /* Re-hash every blob and tree; each corrupt one is reported and moved into
  * cas/quarantine/. Returns the number of corrupt entries, -1 on error. */
-int cas_verify(struct cas *c, void (*report)(const char *what, const char *name,
-					     const char *why, void *arg),
+int cas_verify(struct cas *c,
+	       void (*report)(const char *what, const char *name, const char *why, void *arg),
 	       void *arg, struct err *e);
 
 /* Internal helpers shared by cas*.c and tree.c. */
 char *cas_blob_relpath(const char *id); /* "blob/sha512/ab/sha512-ab..." */
-int cas_info_write(struct cas *c, const char *id, const char *name,
-		   const struct kv *labels, size_t nlabels, long long size, struct err *e);
+int cas_info_write(struct cas *c, const char *id, const char *name, const struct kv *labels,
+		   size_t nlabels, long long size, struct err *e);
 /* Write dir/name (relative to dirfd) through a temp file, fsync, and a
  * rename that never replaces: 0 written, 1 already there, -1 error. */
 int cas_write_noreplace(int dirfd, const char *dir, const char *name, const void *data, size_t n,

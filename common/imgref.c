@@ -108,8 +108,8 @@ static long pick_prefix(const struct cas_image *imgs, size_t n, const char *ref,
 	return -1;
 }
 
-long imgref_pick(const struct cas_image *imgs, size_t n, const char *ref,
-		 const struct kv *labels, size_t nlabels, struct err *e)
+long imgref_pick(const struct cas_image *imgs, size_t n, const char *ref, const struct kv *labels,
+		 size_t nlabels, struct err *e)
 {
 	if (!strncmp(ref, "sha512-", 7))
 		return pick_prefix(imgs, n, ref, e);

@@ -24,7 +24,7 @@ int imgref_split(const char *ref, char **name, char **version, struct err *e);
 
 /* Pick the image ref names among imgs: its index, or -1 with e saying
  * "not found" or "ambiguous" and listing the candidates. */
-long imgref_pick(const struct cas_image *imgs, size_t n, const char *ref,
-		 const struct kv *labels, size_t nlabels, struct err *e);
+long imgref_pick(const struct cas_image *imgs, size_t n, const char *ref, const struct kv *labels,
+		 size_t nlabels, struct err *e);
 
 #endif

@@ -28,7 +28,7 @@
 struct sum {
 	XXH3_state_t *st;
 	struct buf path; /* relative path of the entry being hashed */
-	char *io;        /* read buffer */
+	char *io;	 /* read buffer */
 	struct err *e;
 };
 
@@ -225,8 +225,7 @@ struct render {
 	bool listed;
 };
 
-static int load_manifest(struct cas *c, const char *id, struct image_manifest **m,
-			 struct err *e)
+static int load_manifest(struct cas *c, const char *id, struct image_manifest **m, struct err *e)
 {
 	char *data;
 	size_t len;

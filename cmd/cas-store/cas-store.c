@@ -13,17 +13,17 @@
 #include "xalloc.h"
 
 static const char usage[] =
-	"usage: cas-store [--dir=DIR] import FILE|-\n"
-	"       cas-store [--dir=DIR] list [--no-legend] [--fields=F,...] [--format=json] [--full]\n"
-	"       cas-store [--dir=DIR] resolve [--label=NAME=VALUE]... REF\n"
-	"       cas-store [--dir=DIR] cat-manifest REF\n"
-	"       cas-store [--dir=DIR] export REF OUT|-\n"
-	"       cas-store [--dir=DIR] extract [--rootfs-only] [--overwrite] REF DIR\n"
-	"       cas-store [--dir=DIR] render [--verify] REF\n"
-	"       cas-store [--dir=DIR] rm REF...\n"
-	"       cas-store [--dir=DIR] verify\n"
-	"       cas-store [--dir=DIR] gc [--grace-period=DURATION] [--dry-run]\n"
-	"REF is an image ID, an unambiguous ID prefix or NAME[:VERSION] (with --label).\n";
+    "usage: cas-store [--dir=DIR] import FILE|-\n"
+    "       cas-store [--dir=DIR] list [--no-legend] [--fields=F,...] [--format=json] [--full]\n"
+    "       cas-store [--dir=DIR] resolve [--label=NAME=VALUE]... REF\n"
+    "       cas-store [--dir=DIR] cat-manifest REF\n"
+    "       cas-store [--dir=DIR] export REF OUT|-\n"
+    "       cas-store [--dir=DIR] extract [--rootfs-only] [--overwrite] REF DIR\n"
+    "       cas-store [--dir=DIR] render [--verify] REF\n"
+    "       cas-store [--dir=DIR] rm REF...\n"
+    "       cas-store [--dir=DIR] verify\n"
+    "       cas-store [--dir=DIR] gc [--grace-period=DURATION] [--dry-run]\n"
+    "REF is an image ID, an unambiguous ID prefix or NAME[:VERSION] (with --label).\n";
 
 enum {
 	OPT_DIR = 256,
@@ -40,19 +40,19 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{"dir", required_argument, NULL, OPT_DIR},
-	{"no-legend", optional_argument, NULL, OPT_NO_LEGEND},
-	{"fields", required_argument, NULL, OPT_FIELDS},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"full", optional_argument, NULL, OPT_FULL},
-	{"label", required_argument, NULL, OPT_LABEL},
-	{"rootfs-only", optional_argument, NULL, OPT_ROOTFS_ONLY},
-	{"overwrite", optional_argument, NULL, OPT_OVERWRITE},
-	{"verify", optional_argument, NULL, OPT_VERIFY},
-	{"grace-period", required_argument, NULL, OPT_GRACE},
-	{"dry-run", optional_argument, NULL, OPT_DRY_RUN},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"dir", required_argument, NULL, OPT_DIR},
+    {"no-legend", optional_argument, NULL, OPT_NO_LEGEND},
+    {"fields", required_argument, NULL, OPT_FIELDS},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"full", optional_argument, NULL, OPT_FULL},
+    {"label", required_argument, NULL, OPT_LABEL},
+    {"rootfs-only", optional_argument, NULL, OPT_ROOTFS_ONLY},
+    {"overwrite", optional_argument, NULL, OPT_OVERWRITE},
+    {"verify", optional_argument, NULL, OPT_VERIFY},
+    {"grace-period", required_argument, NULL, OPT_GRACE},
+    {"dry-run", optional_argument, NULL, OPT_DRY_RUN},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void bool_opt(const char *name, const char *arg, bool *out)
@@ -82,16 +82,11 @@ static const struct {
 	int min, max; /* operands; max -1: any */
 	enum cas_mode mode;
 } cmds[] = {
-	{"import", cs_import, 1, 1, CAS_SHARED},
-	{"list", cs_list, 0, 0, CAS_SHARED},
-	{"resolve", cs_resolve, 1, 1, CAS_SHARED},
-	{"cat-manifest", cs_cat_manifest, 1, 1, CAS_SHARED},
-	{"export", cs_export, 2, 2, CAS_SHARED},
-	{"extract", cs_extract, 2, 2, CAS_SHARED},
-	{"render", cs_render, 1, 1, CAS_SHARED},
-	{"rm", cs_rm, 1, -1, CAS_EXCLUSIVE},
-	{"verify", cs_verify, 0, 0, CAS_SHARED},
-	{"gc", cs_gc, 0, 0, CAS_EXCLUSIVE},
+    {"import", cs_import, 1, 1, CAS_SHARED},   {"list", cs_list, 0, 0, CAS_SHARED},
+    {"resolve", cs_resolve, 1, 1, CAS_SHARED}, {"cat-manifest", cs_cat_manifest, 1, 1, CAS_SHARED},
+    {"export", cs_export, 2, 2, CAS_SHARED},   {"extract", cs_extract, 2, 2, CAS_SHARED},
+    {"render", cs_render, 1, 1, CAS_SHARED},   {"rm", cs_rm, 1, -1, CAS_EXCLUSIVE},
+    {"verify", cs_verify, 0, 0, CAS_SHARED},   {"gc", cs_gc, 0, 0, CAS_EXCLUSIVE},
 };
 
 int main(int argc, char **argv)

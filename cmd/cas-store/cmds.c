@@ -204,7 +204,7 @@ int cs_gc(struct cs_opts *o, int argc, char **argv)
 	(void)argc, (void)argv;
 	struct err e = {0};
 	struct cas_gc_opts g = {
-		.grace_ms = o->grace_ms, .dry_run = o->dry_run, .report = gc_report, .arg = o};
+	    .grace_ms = o->grace_ms, .dry_run = o->dry_run, .report = gc_report, .arg = o};
 	if (cas_gc(&o->cas, &g, &e) < 0)
 		return fail(&e);
 	return EXIT_OK;

@@ -13,12 +13,12 @@ enum field { F_ID, F_NAME, F_VERSION, F_SIZE, F_IMPORTED, F_LASTUSED, F_N };
 static const struct {
 	const char *name, *alias, *legend;
 } fields[F_N] = {
-	[F_ID] = {"id", "id", "ID"},
-	[F_NAME] = {"name", "name", "NAME"},
-	[F_VERSION] = {"version", "version", "VERSION"},
-	[F_SIZE] = {"size", "size", "SIZE"},
-	[F_IMPORTED] = {"importtime", "imported", "IMPORTED"},
-	[F_LASTUSED] = {"lastused", "last-used", "LAST USED"},
+    [F_ID] = {"id", "id", "ID"},
+    [F_NAME] = {"name", "name", "NAME"},
+    [F_VERSION] = {"version", "version", "VERSION"},
+    [F_SIZE] = {"size", "size", "SIZE"},
+    [F_IMPORTED] = {"importtime", "imported", "IMPORTED"},
+    [F_LASTUSED] = {"lastused", "last-used", "LAST USED"},
 };
 
 static int parse_fields(const char *spec, enum field *out)
@@ -31,8 +31,9 @@ static int parse_fields(const char *spec, enum field *out)
 			if (!strcmp(tok, fields[f].name) || !strcmp(tok, fields[f].alias))
 				break;
 		if (f == F_N || n == F_N) {
-			warnx_("--fields: unknown field %s (id,name,version,size,importtime,lastused)",
-			       tok);
+			warnx_(
+			    "--fields: unknown field %s (id,name,version,size,importtime,lastused)",
+			    tok);
 			free(copy);
 			return -1;
 		}

@@ -16,7 +16,6 @@ perl -e 'srand(42); open(R, "<", "/dev/urandom") or die;
 		for $f (0..249) { read(R, $b, int(rand(40000)));
 			open(F, ">", "img/rootfs/d$d/f$f") or die; print F $b; close F } }'
 for d in $(seq 0 19); do ln -s d$d img/rootfs/l$d; done
-rm pool
 printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/tree"}\n' >img/manifest
 tar -C img -cf image.tar manifest rootfs
 rm -rf img

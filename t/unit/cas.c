@@ -30,8 +30,8 @@ int main(void)
 	char *dir = path_join(base, "store");
 
 	ok(cas_open(&c, dir, CAS_SHARED, &e) == 0, "open creates the store");
-	const char *dirs[] = {"cas/blob/sha512", "cas/manifest", "cas/info", "cas/tree",
-			      "cas/quarantine", "cas/lock"};
+	const char *dirs[] = {"cas/blob/sha512", "cas/manifest",   "cas/info",
+			      "cas/tree",	 "cas/quarantine", "cas/lock"};
 	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
 		char *p = path_join(dir, dirs[i]);
 		ok(access(p, F_OK) == 0, "%s exists", dirs[i]);

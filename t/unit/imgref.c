@@ -52,10 +52,10 @@ int main(void)
 	const char *host = imgref_host_arch();
 	const char *other = strcmp(host, "amd64") ? "amd64" : "aarch64";
 	struct cas_image imgs[] = {
-		mk("a1", "example.com/app", "1.0", host, 100),
-		mk("a2", "example.com/app", "2.0", host, 200),
-		mk("b3", "example.com/app", "3.0", other, 300),
-		mk("c4", "example.com/base", NULL, NULL, 50),
+	    mk("a1", "example.com/app", "1.0", host, 100),
+	    mk("a2", "example.com/app", "2.0", host, 200),
+	    mk("b3", "example.com/app", "3.0", other, 300),
+	    mk("c4", "example.com/base", NULL, NULL, 50),
 	};
 	size_t n = sizeof imgs / sizeof *imgs;
 
@@ -77,7 +77,8 @@ int main(void)
 	is_int(imgref_pick(imgs, n, "sha512-c4", NULL, 0, &e), 3, "unique prefix");
 	is_int(imgref_pick(imgs, n, imgs[1].id, NULL, 0, &e), 1, "full ID");
 	is_int(imgref_pick(imgs, n, "sha512-a", NULL, 0, &e), -1, "ambiguous prefix refused");
-	ok(strstr(e.msg, "ambiguous") && strstr(e.msg, "sha512-a1a1") && strstr(e.msg, "sha512-a2a2"),
+	ok(strstr(e.msg, "ambiguous") && strstr(e.msg, "sha512-a1a1") &&
+	       strstr(e.msg, "sha512-a2a2"),
 	   "ambiguity lists the candidates");
 	is_int(imgref_pick(imgs, n, "sha512-ff", NULL, 0, &e), -1, "unknown prefix");
 	is_int(imgref_pick(imgs, n, "sha512-", NULL, 0, &e), -1, "empty prefix refused");
