@@ -50,8 +50,13 @@ int s1_child_setup(struct s1_pod *pod, struct s1_app *app, bool main, struct err
 		return -1;
 	if (setsid() < 0)
 		return err_sys(e, "setsid");
-	if (main && pod->opt->interactive && isatty(0) && ioctl(0, TIOCSCTTY, 1) < 0)
-		return err_sys(e, "app %s: take the terminal", app->name);
+	if (pod->tty_slave >= 0) {
+		for (int fd = 0; fd < 3; fd++)
+			if (dup2(pod->tty_slave, fd) < 0)
+				return err_sys(e, "app %s: terminal", app->name);
+		if (main && ioctl(0, TIOCSCTTY, 0) < 0)
+			return err_sys(e, "app %s: take the terminal", app->name);
+	}
 	if (main && pod->hostproc >= 0 && write_pid_file(pod, app, e) < 0)
 		return err_wrap(e, "app %s", app->name);
 

@@ -26,18 +26,18 @@ $(O)/stage1/init: $(O)/obj/stage1/init.o $(STAGE1_LIB) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(STAGE1_LDFLAGS) -o $@ $< $(STAGE1_LIB) $(LIBCOMMON) $(STAGE1_LIBS)
 
-# The ACI: manifest + rootfs/init + rootfs/opt/stage2, packed reproducibly
-# (sorted, owner root, pinned mtime, gzip without a name or time stamp).
-$(O)/lib/rkt/stage1.aci: $(O)/stage1/init stage1/manifest.json
+# The ACI: manifest + rootfs/init (and rootfs/enter, the same program run
+# by pod-enter), packed by aci-build reproducibly (owner
+# root, pinned mtime). pod-prepare makes rootfs/opt/stage2/<app>/rootfs.
+$(O)/lib/rkt/stage1.aci: $(O)/stage1/init stage1/manifest.json $(O)/bin/aci-build
 	@mkdir -p $(@D)
-	rm -rf $(O)/stage1/aci && mkdir -p $(O)/stage1/aci/rootfs/opt/stage2
+	rm -rf $(O)/stage1/aci && mkdir -p $(O)/stage1/aci/rootfs
 	sed -e 's|@RKT_VERSION@|$(RKT_VERSION)|' -e 's|@ARCH@|$(STAGE1_ARCH)|' stage1/manifest.json >$(O)/stage1/aci/manifest
 	cp $(O)/stage1/init $(O)/stage1/aci/rootfs/init
 	ln -s init $(O)/stage1/aci/rootfs/enter
-	chmod 755 $(O)/stage1/aci/rootfs/init $(O)/stage1/aci/rootfs $(O)/stage1/aci/rootfs/opt $(O)/stage1/aci/rootfs/opt/stage2
+	chmod 755 $(O)/stage1/aci/rootfs/init $(O)/stage1/aci/rootfs
 	chmod 644 $(O)/stage1/aci/manifest
-	(cd $(O)/stage1/aci && tar --sort=name --owner=0 --group=0 --numeric-owner \
-	  --mtime=@0 --format=gnu -cf - manifest rootfs) | gzip -n -9 >$@.tmp && mv $@.tmp $@
+	$(O)/bin/aci-build --owner-root --mtime=0 --overwrite $(O)/stage1/aci $@
 
 # Unit tests of stage1's pure parts link against its objects.
 $(O)/obj/t/unit/stage1-%.o: ALL_CPPFLAGS += -Istage1

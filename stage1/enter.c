@@ -164,7 +164,7 @@ int s1_enter_main(int argc, char **argv)
 		die_usage(ENTER_USAGE);
 
 	struct s1_opts opt = {.lock_fd = -1};
-	struct s1_pod pod = {.opt = &opt, .hostproc = -1};
+	struct s1_pod pod = {.opt = &opt, .hostproc = -1, .tty_slave = -1};
 	struct err e = {0};
 	int nsfd[NNS];
 	pod.podfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -144,13 +144,19 @@ int main(int argc, char **argv)
 	pod.opt = &opt;
 	pod.uuid = xstrdup(opt.uuid);
 	pod.hostproc = -1;
+	pod.tty_slave = -1;
 	pod.podfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	pod.path = getcwd(NULL, 0);
 	if (pod.podfd < 0 || !pod.path)
 		die_sys("the pod directory");
 	if (s1_load(&pod, &e) < 0)
 		die_err(&e);
+	if (opt.interactive && pod.napps != 1)
+		die("--interactive: the pod has %zu apps; only a single app can have the terminal",
+		    pod.napps);
 	s1_dbg("pod %s: %zu app(s), hostname %s, net %s", pod.uuid, pod.napps, pod.hostname,
 	       opt.net == S1_NET_HOST ? "host" : "none");
-	return s1_run_outer(&pod);
+	int code = s1_run_outer(&pod);
+	s1_pod_free(&pod);
+	return code;
 }

@@ -276,3 +276,64 @@ int s1_load(struct s1_pod *pod, struct err *e)
 	    pod->rt.hostname ? xstrdup(pod->rt.hostname) : xasprintf("rkt-%s", pod->uuid);
 	return 0;
 }
+
+static void iso_free(struct s1_isolators *iso)
+{
+	strv_free(iso->caps);
+	strv_free(iso->seccomp_set);
+	free(iso->seccomp_errno);
+}
+
+static void volume_free_s1(struct s1_volume *v)
+{
+	free(v->name);
+	free(v->source);
+}
+
+void s1_pod_free(struct s1_pod *pod)
+{
+	for (size_t i = 0; i < pod->napps; i++) {
+		struct s1_app *a = &pod->apps[i];
+		free(a->name);
+		strv_free(a->exec);
+		free(a->user);
+		free(a->group);
+		free(a->supp_gids);
+		strv_free(a->env);
+		free(a->workdir);
+		for (size_t m = 0; m < a->nmounts; m++) {
+			free(a->mounts[m].volume);
+			free(a->mounts[m].path);
+			if (a->mounts[m].appvol)
+				volume_free_s1(a->mounts[m].appvol);
+			free(a->mounts[m].appvol);
+		}
+		free(a->mounts);
+		strv_free(a->pre_start);
+		strv_free(a->post_stop);
+		iso_free(&a->iso);
+		free(a->lowerdir);
+		free(a->groups);
+		free(a->home);
+		strv_free(a->envp);
+	}
+	free(pod->apps);
+	for (size_t i = 0; i < pod->nvolumes; i++)
+		volume_free_s1(&pod->volumes[i]);
+	free(pod->volumes);
+	iso_free(&pod->iso);
+	free(pod->rt.hostname);
+	strv_free(pod->rt.dns);
+	strv_free(pod->rt.dns_search);
+	strv_free(pod->rt.dns_options);
+	for (size_t i = 0; i < pod->rt.nhosts; i++) {
+		free(pod->rt.hosts[i].ip);
+		strv_free(pod->rt.hosts[i].names);
+	}
+	free(pod->rt.hosts);
+	free(pod->hostname);
+	free(pod->uuid);
+	free(pod->path);
+	free(pod->cg_paths[0]);
+	free(pod->cg_paths[1]);
+}

@@ -35,6 +35,46 @@ static int wait_child(pid_t pid)
 	return exit_code(st);
 }
 
+/* Wait for the pod's PID 1, forwarding signals to it and, with a terminal,
+ * copying between the user's terminal and the pod's. Returns its status. */
+static int relay(struct s1_pod *pod, pid_t pid, int sfd, int master)
+{
+	bool in_open = master >= 0;
+	(void)pod;
+	if (sfd < 0)
+		return wait_child(pid);
+	for (;;) {
+		struct pollfd p[3] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = master, .events = POLLIN},
+				      {.fd = in_open ? 0 : -1, .events = POLLIN}};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return wait_child(pid);
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(master, 1) < 0)
+			master = -1; /* the app side is gone: PID 1 is ending */
+		if (p[2].revents & (POLLIN | POLLHUP | POLLERR) && tty_pump(0, master) < 0)
+			in_open = false;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
+			int st;
+			if (waitpid(pid, &st, WNOHANG) == pid)
+				return exit_code(st);
+		} else if (si.ssi_signo == SIGWINCH) {
+			if (master >= 0)
+				tty_copy_winsize(0, master);
+		} else {
+			s1_dbg("forwarding signal %d to the pod", (int)si.ssi_signo);
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
+}
+
 int s1_run_outer(struct s1_pod *pod)
 {
 	struct err e = {0};
@@ -55,6 +95,7 @@ int s1_run_outer(struct s1_pod *pod)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    unshare(CLONE_NEWPID) < 0) {
@@ -74,10 +115,18 @@ int s1_run_outer(struct s1_pod *pod)
 		s1_pod_init(pod, sv[1]);
 	}
 	close(sv[1]);
+	/* Our own later children (none, but sanitizers fork at exit) belong
+	 * in our PID namespace, not in the pod's, which dies with its PID 1. */
+	int pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (pidns >= 0) {
+		setns(pidns, CLONE_NEWPID);
+		close(pidns);
+	}
 
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	char c = 0;
 	ssize_t n;
+	int master = -1;
 	do
 		n = read(sv[0], &c, 1);
 	while (n < 0 && errno == EINTR);
@@ -89,27 +138,20 @@ int s1_run_outer(struct s1_pod *pod)
 			kill(pid, SIGKILL);
 		} else if (write(sv[0], "G", 1) != 1) {
 			kill(pid, SIGKILL);
+		} else if (pod->opt->interactive && isatty(0)) {
+			master = tty_recv_fd(sv[0]);
+			if (master >= 0 && tty_raw(0) == 0)
+				tty_copy_winsize(0, master);
 		}
 	}
-
-	int code = -1;
-	while (code < 0) {
-		struct signalfd_siginfo si;
-		if (sfd < 0) {
-			code = wait_child(pid);
-			break;
-		}
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo == SIGCHLD) {
-			int st;
-			pid_t r = waitpid(pid, &st, WNOHANG);
-			if (r == pid)
-				code = exit_code(st);
-		} else {
-			s1_dbg("forwarding signal %d to the pod", (int)si.ssi_signo);
-			kill(pid, (int)si.ssi_signo);
-		}
+	int code = relay(pod, pid, sfd, master);
+	if (master >= 0) {
+		/* what the app wrote last is still in the pty */
+		fcntl(master, F_SETFL, O_NONBLOCK);
+		while (tty_pump(master, 1) == 0)
+			;
+		tty_restore(0);
+		close(master);
 	}
 	close(sv[0]);
 	s1_cgroups_cleanup(pod);

@@ -61,6 +61,24 @@ static int resolve_app(struct s1_pod *pod, struct s1_app *app, struct err *e)
 	return r < 0 ? err_wrap(e, "app %s", app->name) : 0;
 }
 
+/* --interactive: a pty of the app's own devpts; the master goes to the
+ * outer process, which relays it to the user's terminal. */
+static int give_terminal(struct s1_pod *pod, int sync_fd, struct err *e)
+{
+	_cleanup_free_ char *root =
+	    xasprintf("stage1/rootfs/opt/stage2/%s/rootfs", pod->apps[0].name);
+	int master, rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return err_sys(e, "%s", root);
+	int r = tty_open_pty(rootfd, &master, &pod->tty_slave, e);
+	close(rootfd);
+	if (r < 0)
+		return err_wrap(e, "--interactive");
+	r = tty_send_fd(sync_fd, master);
+	close(master);
+	return r < 0 ? err_sys(e, "--interactive: pass the terminal") : 0;
+}
+
 static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
 {
 	int nsflags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
@@ -94,6 +112,8 @@ static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
 		if (s1_setup_app_root(pod, &pod->apps[i], e) < 0)
 			return -1;
 	umask(022);
+	if (pod->opt->interactive && isatty(0) && give_terminal(pod, sync_fd, e) < 0)
+		return -1;
 	pod->hostproc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pod->hostproc < 0)
 		return err_sys(e, "/proc");

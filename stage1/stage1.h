@@ -125,12 +125,14 @@ struct s1_pod {
 	char *hostname; /* effective */
 	int podfd;	/* the pod directory, O_PATH */
 	int hostproc;	/* the host's /proc, to learn host PIDs; -1 once apps run */
+	int tty_slave;	/* --interactive: the app's terminal in PID 1, else -1 */
 	int cg_pod_fd[2];
 	char *cg_paths[2]; /* host paths of the pod cgroups, for removal */
 };
 
 /* load.c */
 int s1_load(struct s1_pod *pod, struct err *e);
+void s1_pod_free(struct s1_pod *pod);
 
 /* ns.c: the outer process. Returns the exit status for main. */
 int s1_run_outer(struct s1_pod *pod);
@@ -225,6 +227,15 @@ pid_t s1_spawn(struct s1_pod *pod, struct s1_app *app, char **argv, bool main, s
 
 /* supervise.c: runs every app to the end; returns the pod's exit status. */
 int s1_supervise(struct s1_pod *pod);
+
+/* tty.c */
+int tty_open_pty(int rootfd, int *master, int *slave, struct err *e);
+int tty_send_fd(int sock, int fd);
+int tty_recv_fd(int sock);
+int tty_raw(int fd);
+void tty_restore(int fd);
+void tty_copy_winsize(int from, int to);
+int tty_pump(int from, int to);
 
 /* util.c */
 /* Replace dirfd/name atomically (temp file + rename); sync: fsync the file

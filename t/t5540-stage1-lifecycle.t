@@ -95,4 +95,21 @@ test_expect_success '--net=default is refused until private networks exist' '
 	grep -q "^stage1: --net=default: private networks are not supported yet" err
 '
 
+test_expect_success '--interactive: the app gets a terminal of the pod, input and output relayed' '
+	pod=$(stage1_pod) && stage1_app "$pod" it &&
+	stage1_manifest "$pod" "$(app_json it "\"/bin/sh\", \"-c\", \"tty; test -t 0 && echo is-a-tty; echo TERM=\$TERM; read line; echo got \$line; exit 6\"")" &&
+	printf "hello\n" | TERM=xterm test_expect_code 6 bounded 20 script -qec "cd $pod && exec stage1/rootfs/init --interactive $(basename "$pod")" /dev/null >out &&
+	tr -d "\r" <out >actual &&
+	grep -qx /dev/pts/0 actual && grep -qx is-a-tty actual &&
+	grep -qx TERM=xterm actual && grep -qx "got hello" actual &&
+	echo 6 >expect && test_cmp expect "$pod/status/it"
+'
+
+test_expect_success '--interactive refuses a pod of several apps' '
+	pod=$(stage1_pod) && stage1_app "$pod" i1 && stage1_app "$pod" i2 &&
+	stage1_manifest "$pod" "$(app_json i1 "\"true\""),$(app_json i2 "\"true\"")" &&
+	test_must_fail stage1_run "$pod" --interactive 2>err &&
+	grep -q "^stage1: --interactive: the pod has 2 apps" err
+'
+
 test_done
