@@ -221,6 +221,17 @@ test_expect_success 'an image already stored prints the same ID' '
 	test $(store_count) = 6
 '
 
+test_expect_success 'an image others can write is verified and imported from a private copy' '
+	cp app.aci gw.aci && cp app.aci.asc gw.aci.asc && chmod 666 gw.aci &&
+	TMPDIR=$TRASH/nonexistent test_expect_code 1 aci-fetch gw.aci 2>err &&
+	grep "gw.aci: temporary copy in $TRASH/nonexistent" err &&
+	mkdir tmpc &&
+	TMPDIR=$TRASH/tmpc aci-fetch gw.aci >out &&
+	image_id app.aci >expect &&
+	test_cmp expect out &&
+	test -z "$(ls -A tmpc)"
+'
+
 test_expect_success 'not an image, or no such file: exit 1, nothing stored' '
 	echo junk >junk.aci && cp app.aci.asc junk.aci.asc &&
 	test_expect_code 1 aci-fetch junk.aci 2>err &&

@@ -17,9 +17,10 @@ void fetched_clear(struct fetched *f)
 		close(f->image_fd);
 	f->image_fd = -1;
 	free(f->what);
+	free(f->name);
 	free(f->sig);
 	free(f->sig_what);
-	f->what = f->sig = f->sig_what = NULL;
+	f->what = f->name = f->sig = f->sig_what = NULL;
 }
 
 /* Read the image only as far as its manifest. */
@@ -74,6 +75,13 @@ int fetch_verify_import(const struct fetch_opts *o, struct fetched *f, char **id
 	_cleanup_free_ char *name = NULL;
 	if (image_name(f, &name, e) < 0)
 		return EXIT_FAIL;
+	/* spec/aci.md: an image found by discovery carries the name it was
+	 * found under; else a signed image of one name could pose as another. */
+	if (f->name && strcmp(name, f->name) != 0) {
+		err_set(e, "%s: the image is named \"%s\", not \"%s\" as asked", f->what, name,
+			f->name);
+		return EXIT_UNVERIFIED;
+	}
 	if (o->insecure & INSECURE_IMAGE) {
 		warnx_("warning: %s (%s): signature not checked (--insecure-options=image)",
 		       f->what, name);

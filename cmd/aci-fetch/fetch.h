@@ -38,6 +38,8 @@ struct fetch_opts {
 struct fetched {
 	int image_fd; /* seekable, read from offset 0; nobody else can write it */
 	char *what;   /* the image's path or URL, for messages */
+	char *name;   /* the name it was asked for (discovery), or NULL: the
+		       * manifest must then carry that name */
 	char *sig;    /* signature bytes, NULL when none was found */
 	size_t siglen;
 	char *sig_what; /* where the signature was (or was looked for) */
