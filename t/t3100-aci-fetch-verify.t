@@ -194,13 +194,28 @@ test_expect_success 'revoked key: good before, refused after the revocation is t
 '
 gpg_done
 
+test_expect_success 'a signing subkey counts as its primary key' '
+	gpg_ --quick-gen-key "erin <erin@example.com>" ed25519 cert never &&
+	gpg_fpr erin@example.com >erin.fpr &&
+	gpg_ --quick-add-key "$(cat erin.fpr)" ed25519 sign &&
+	gpg_export erin erin.pub &&
+	make_aci subkey.example/s subkey.aci &&
+	gpg_sign erin subkey.aci &&
+	test_expect_code 3 aci-fetch subkey.aci 2>err &&
+	trust subkey.example erin &&
+	aci-fetch subkey.aci >out 2>err &&
+	grep "erin <erin@example.com>" err &&
+	test $(store_count) = 5
+'
+gpg_done
+
 test_expect_success '--insecure-options=image: imported unverified, with a warning' '
 	aci-fetch --insecure-options=image unsigned.aci >out 2>err &&
 	image_id unsigned.aci >expect &&
 	test_cmp expect out &&
 	grep "warning: unsigned.aci (example.com/unsigned): signature not checked" err &&
 	! grep "signature verified" err &&
-	test $(store_count) = 5
+	test $(store_count) = 6
 '
 
 test_expect_success '--signature and file:// URLs' '
@@ -210,7 +225,7 @@ test_expect_success '--signature and file:// URLs' '
 	aci-fetch --signature=sigs/sub.sig "file://$TRASH/sub.aci" >out &&
 	image_id sub.aci >expect &&
 	test_cmp expect out &&
-	test $(store_count) = 6
+	test $(store_count) = 7
 '
 gpg_done
 
@@ -218,7 +233,7 @@ test_expect_success 'an image already stored prints the same ID' '
 	aci-fetch app.aci >out &&
 	image_id app.aci >expect &&
 	test_cmp expect out &&
-	test $(store_count) = 6
+	test $(store_count) = 7
 '
 
 test_expect_success 'an image others can write is verified and imported from a private copy' '
@@ -242,7 +257,7 @@ test_expect_success 'not an image, or no such file: exit 1, nothing stored' '
 	cp app.aci.asc noman.aci.asc &&
 	test_expect_code 1 aci-fetch noman.aci 2>err &&
 	grep "no manifest" err &&
-	test $(store_count) = 6
+	test $(store_count) = 7
 '
 
 test_expect_success 'usage errors exit 2' '
