@@ -72,7 +72,8 @@ static int join_cgroups(pid_t pid, struct err *e)
 		}
 		/* the limits stage1 sets live in memory and cpu: those must hold */
 		if (!joined && (strstr(ctrl, "memory") || strstr(ctrl, "cpu") || !*ctrl))
-			return err_set(e, "cannot join the app's %s cgroup %s", *ctrl ? ctrl : "v2", cg);
+			return err_set(e, "cannot join the app's %s cgroup %s", *ctrl ? ctrl : "v2",
+				       cg);
 	}
 	return 0;
 }
@@ -145,9 +146,9 @@ static int wait_child(pid_t child)
 int s1_enter_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"app", required_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"app", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *appname = NULL;
 	int c;

@@ -12,6 +12,11 @@
 
 #include "stage1.h"
 
+bool s1_net_outer_needed(struct s1_pod *pod)
+{
+	return pod->opt->net == S1_NET_CNI;
+}
+
 int s1_net_outer_setup(struct s1_pod *pod, pid_t pid, struct err *e)
 {
 	(void)pid;

@@ -136,7 +136,7 @@ int s1_run_outer(struct s1_pod *pod)
 		    s1_write_file(pod->podfd, "pid", txt, false, &e) < 0) {
 			fprintf(stderr, "stage1: %s\n", e.msg);
 			kill(pid, SIGKILL);
-		} else if (write(sv[0], "G", 1) != 1) {
+		} else if (s1_net_outer_needed(pod) && write(sv[0], "G", 1) != 1) {
 			kill(pid, SIGKILL);
 		} else if (pod->opt->interactive && isatty(0)) {
 			master = tty_recv_fd(sv[0]);
@@ -145,6 +145,7 @@ int s1_run_outer(struct s1_pod *pod)
 		}
 	}
 	int code = relay(pod, pid, sfd, master);
+	s1_dbg("the pod's PID 1 exited with %d", code);
 	if (master >= 0) {
 		/* what the app wrote last is still in the pty */
 		fcntl(master, F_SETFL, O_NONBLOCK);

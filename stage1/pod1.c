@@ -86,9 +86,10 @@ static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
 		nsflags |= CLONE_NEWNET;
 	if (unshare(nsflags) < 0)
 		return err_sys(e, "unshare");
-	/* Namespaces exist: the outer process writes `pid` (and sets up
-	 * networking), then lets us go on. */
-	if (write(sync_fd, "N", 1) != 1 || sync_wait(sync_fd, 'G') < 0)
+	/* Namespaces exist: the outer process writes `pid` and, when the
+	 * network needs it, sets it up before letting us go on. */
+	if (write(sync_fd, "N", 1) != 1 ||
+	    (s1_net_outer_needed(pod) && sync_wait(sync_fd, 'G') < 0))
 		return err_set(e, "lost the outer stage1 process");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return err_sys(e, "make / a slave mount");
@@ -103,6 +104,7 @@ static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
 		return -1;
 	if (sethostname(pod->hostname, strlen(pod->hostname)) < 0)
 		return err_sys(e, "hostname \"%s\"", pod->hostname);
+	s1_dbg("namespaces made");
 	if (mount("stage1/rootfs", "stage1/rootfs", NULL, MS_BIND, NULL) < 0)
 		return err_sys(e, "bind stage1/rootfs");
 	if (s1_prepare_empty_volumes(pod, e) < 0)
@@ -117,11 +119,14 @@ static int setup(struct s1_pod *pod, int sync_fd, struct err *e)
 	pod->hostproc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pod->hostproc < 0)
 		return err_sys(e, "/proc");
+	s1_dbg("app roots ready");
 	if (s1_pivot(pod, e) < 0)
 		return -1;
+	s1_dbg("pivoted into stage1/rootfs");
 	for (size_t i = 0; i < pod->napps; i++)
 		if (resolve_app(pod, &pod->apps[i], e) < 0)
 			return -1;
+	s1_dbg("apps resolved");
 	return 0;
 }
 

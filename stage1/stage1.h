@@ -139,6 +139,8 @@ int s1_run_outer(struct s1_pod *pod);
 /* net.c: the slot for networking: s1_net_outer_setup in the host once the
  * pod's namespaces exist, s1_net_pod_setup in the pod. */
 int s1_net_outer_setup(struct s1_pod *pod, pid_t pid, struct err *e);
+/* Must the pod wait for s1_net_outer_setup? (private networks) */
+bool s1_net_outer_needed(struct s1_pod *pod);
 int s1_net_pod_setup(struct s1_pod *pod, struct err *e);
 
 /* pod1.c: the pod's PID 1; never returns. sync_fd talks to the outer process. */

@@ -28,6 +28,9 @@ static int wait_status(int st)
 	return 1;
 }
 
+/* status/<app>, replaced atomically by rename. Not fsync'd: that would cost
+ * more than the rest of a short pod's life, and after a host crash the pod
+ * is exited whatever its files say (ext4 flushes a renamed-over file). */
 static void record_status(struct s1_pod *pod, struct s1_app *app)
 {
 	struct err e = {0};
@@ -35,7 +38,7 @@ static void record_status(struct s1_pod *pod, struct s1_app *app)
 	_cleanup_free_ char *data = xasprintf("%d\n", app->status);
 	if (mkdirat(pod->podfd, "status", 0750) < 0 && errno != EEXIST)
 		err_sys(&e, "mkdir status");
-	if (e.msg[0] || s1_write_file(pod->podfd, name, data, true, &e) < 0)
+	if (e.msg[0] || s1_write_file(pod->podfd, name, data, false, &e) < 0)
 		fprintf(stderr, "stage1: app %s: %s\n", app->name, e.msg);
 	s1_dbg("app %s exited with %d", app->name, app->status);
 }

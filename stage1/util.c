@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "file.h"
@@ -14,13 +15,20 @@
 
 bool s1_debug;
 
+/* Debug lines carry the milliseconds since stage1 started. */
 void s1_dbg(const char *fmt, ...)
 {
+	static struct timespec t0;
+	struct timespec now;
 	if (!s1_debug)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!t0.tv_sec)
+		t0 = now;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("stage1: ", stderr);
+	fprintf(stderr, "stage1: [%.3f] ",
+		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
