@@ -140,6 +140,14 @@ test_expect_success 'a missing workingDirectory fails naming the field' '
 	test ! -e "$pod/status/wd"
 '
 
+test_expect_success 'an app without an app object runs the app of its image manifest' '
+	pod=$(stage1_pod) && stage1_app "$pod" img &&
+	write_manifest "$pod/apps/img" example.com/img /bin/echo from-image &&
+	echo "{\"acKind\": \"PodManifest\", \"acVersion\": \"0.8.11\", \"apps\": [{\"name\": \"img\", \"image\": {\"id\": \"$FAKE_IMAGE_ID\"}}]}" >"$pod/pod" &&
+	stage1_run "$pod" >out &&
+	echo from-image >expect && test_cmp expect out
+'
+
 test_expect_success 'an invalid pod manifest is refused naming the field' '
 	pod=$(stage1_pod) && stage1_app "$pod" bad &&
 	echo "{\"acKind\": \"PodManifest\", \"acVersion\": \"0.8.11\", \"apps\": [{\"name\": \"Bad Name\"}]}" >"$pod/pod" &&

@@ -87,6 +87,13 @@ test_expect_success 'an unknown syscall or capability fails naming the isolator'
 	grep -q "^stage1: app bad: isolator os/linux/seccomp: seccomp: unknown syscall \"no_such_syscall\"" err
 '
 
+test_expect_success 'an isolator stage1 does not enforce is named in a warning' '
+	iso_pod warn "\"true\"" \
+		"{\"name\": \"resource/block-iops\", \"value\": {\"default\": true, \"limit\": \"1000\"}}" &&
+	stage1_run "$pod" 2>err &&
+	grep -q "^stage1: warning: app warn: isolator resource/block-iops is not enforced" err
+'
+
 memcg() { # the memory cgroup dir of this shell (v1) or the unified one (v2)
 	if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
 		echo "/sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup)"
