@@ -73,6 +73,22 @@ test_expect_success 'resolve: newest import wins; ambiguous prefix lists candida
 	grep -q "not found" err
 '
 
+test_expect_success 'an ambiguous prefix: exit 1 and the candidates listed' '
+	# 17 images: two of them share the first hex digit of their IDs
+	for i in $(seq 1 17); do
+		cas_tiny_aci amb$i.aci example.com/amb$i 1.0 &&
+		cas-store --dir=amb import amb$i.aci >>amb-ids || return 1
+	done &&
+	p=$(cut -c1-8 amb-ids | sort | uniq -d | head -1) &&
+	test -n "$p" &&
+	test_expect_code 1 cas-store --dir=amb resolve $p >out 2>err && cat err &&
+	test ! -s out &&
+	grep -q "ambiguous" err &&
+	for id in $(grep "^$p" amb-ids); do
+		grep -q "$(echo $id | cut -c1-39)" err || return 1
+	done
+'
+
 test_expect_success 'list: table, --no-legend, --fields, --full, json' '
 	cas-store list >out &&
 	head -1 out >legend &&
