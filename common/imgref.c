@@ -117,7 +117,8 @@ long imgref_pick(const struct cas_image *imgs, size_t n, const char *ref, const 
 	if (imgref_split(ref, &name, &version, e) < 0)
 		return -1;
 	struct kv *all = xcalloc(nlabels + 1, sizeof *all);
-	memcpy(all, labels, nlabels * sizeof *labels);
+	if (nlabels)
+		memcpy(all, labels, nlabels * sizeof *labels);
 	size_t nall = nlabels;
 	if (version && !label_get(labels, nlabels, "version"))
 		all[nall++] = (struct kv){.name = "version", .value = version};

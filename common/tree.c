@@ -70,7 +70,8 @@ static int dir_names(int dfd, char ***out, size_t *n, struct err *e)
 		v[cnt++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(v, cnt, sizeof *v, cmp_names);
+	if (cnt)
+		qsort(v, cnt, sizeof *v, cmp_names);
 	*out = v;
 	*n = cnt;
 	return 0;

@@ -165,6 +165,11 @@ int main(int argc, char **argv)
 			die_err(&e);
 		int r = cmds[i].fn(&o, nargs, argv + optind);
 		cas_close(&o.cas);
+		for (size_t l = 0; l < o.nlabels; l++) {
+			free(o.labels[l].name);
+			free(o.labels[l].value);
+		}
+		free(o.labels);
 		return r;
 	}
 	warnx_("unknown command: %s", sub);
