@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -571,4 +572,55 @@ void prep_opts_free(struct prep_opts *o)
 	free(o->insecure), free(o->stage1), free(o->uuid_file), free(o->pod_manifest);
 	free(o->hostname), free(o->net), free(o->uuid);
 	memset(o, 0, sizeof *o);
+}
+
+char **prep_strip_run_flags(int argc, char **argv, int first)
+{
+	char **out = xcalloc((size_t)argc + 1, sizeof *out);
+	size_t n = 0;
+	int i = first;
+	/* Run flags are pod flags: they can only come before the first image. */
+	for (; i < argc; i++) {
+		const char *t = argv[i];
+		if (t[0] != '-' || t[1] != '-' || !t[2] || !strcmp(t, "---"))
+			break;
+		const char *name = t + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct flag *f = find_flag(name, len);
+		bool takes_next = f && f->kind == K_REQ && !eq && i + 1 < argc;
+		if (!f || f->scope != S_RUN) {
+			out[n++] = argv[i];
+			if (takes_next)
+				out[n++] = argv[++i];
+		} else if (takes_next) {
+			i++;
+		}
+	}
+	for (; i < argc; i++)
+		out[n++] = argv[i];
+	out[n] = NULL;
+	return out;
+}
+
+char *prep_exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return xstrdup(".");
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return xstrdup(buf);
+}
+
+char *prep_tool_path(const char *name)
+{
+	_cleanup_free_ char *dir = prep_exe_dir();
+	char *p = xasprintf("%s/%s", dir, name);
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	return xstrdup(name);
 }

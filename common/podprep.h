@@ -88,6 +88,14 @@ struct prep_opts {
  * "---" ends them. With --pod-manifest no image or app flag is allowed. */
 int prep_parse(struct prep_opts *o, int argc, char **argv, int first, bool *help, struct err *e);
 void prep_opts_free(struct prep_opts *o);
+/* argv[first..argc) without pod-run's own flags (--net, --interactive,
+ * --mds-register): the arguments for pod-prepare. NULL-terminated,
+ * malloc'd array of the same strings. */
+char **prep_strip_run_flags(int argc, char **argv, int first);
+/* The directory of the running executable (malloc'd). */
+char *prep_exe_dir(void);
+/* A sibling tool: <exe dir>/name if it is there, else name (for PATH). */
+char *prep_tool_path(const char *name);
 
 /* Option syntax helpers (exposed for the unit tests). */
 int prep_parse_volume(const char *s, struct prep_volume *v, struct err *e);

@@ -114,8 +114,23 @@ static void test_run_flags(void)
 	free(p.name), free(p.host_ip);
 }
 
+static void test_strip(void)
+{
+	char *argv[] = {"pod-run",	 "--net",    "none",	     "--dir=/d",
+			"--interactive", "--volume", "v,kind=empty", "--mds-register=true",
+			"img",		 "--",	     "--net=x",	     NULL};
+	char **out = prep_strip_run_flags(11, argv, 1);
+	const char *want[] = {"--dir=/d", "--volume", "v,kind=empty", "img", "--", "--net=x", NULL};
+	int same = 1;
+	for (int i = 0; want[i] || out[i]; i++)
+		same &= want[i] && out[i] && !strcmp(want[i], out[i]);
+	ok(same, "run flags stripped, values and app args kept");
+	free(out);
+}
+
 int main(void)
 {
+	test_strip();
 	test_apps();
 	test_errors();
 	test_run_flags();
