@@ -1,4 +1,5 @@
 /* Isolators (spec/ace.md "Isolators"): name, raw value, parsed fields. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,24 +239,27 @@ int isolator_make(const char *name, const char *value_json, struct isolator *out
 void isolators_validate(const struct isolator *iso, size_t n, const char *field,
 			struct errlist *errs)
 {
+	/* first index of each known kind, so the checks stay linear */
+	size_t first[ISO_SYSCTL + 1];
+	for (size_t k = 0; k <= ISO_SYSCTL; k++)
+		first[k] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (iso[i].kind != ISO_OTHER && (unsigned)iso[i].kind <= ISO_SYSCTL &&
+		    first[iso[i].kind] == SIZE_MAX)
+			first[iso[i].kind] = i;
 	for (size_t i = 0; i < n; i++) {
-		if (iso[i].kind == ISO_OTHER)
+		enum isolator_kind k = iso[i].kind;
+		if (k == ISO_OTHER || (unsigned)k > ISO_SYSCTL)
 			continue;
-		for (size_t j = 0; j < i; j++)
-			if (iso[j].kind == iso[i].kind) {
-				errlist_add(errs, "%s[%zu]: only one %s isolator is allowed", field, i,
-					    iso[i].name);
-				break;
-			}
-		enum isolator_kind other = iso[i].kind == ISO_CAPS_REMOVE      ? ISO_CAPS_RETAIN
-					   : iso[i].kind == ISO_SECCOMP_REMOVE ? ISO_SECCOMP_RETAIN
-									       : ISO_OTHER;
-		for (size_t j = 0; other && j < n; j++)
-			if (iso[j].kind == other) {
-				errlist_add(errs, "%s[%zu]: %s cannot be used together with %s", field,
-					    i, iso[i].name, iso[j].name);
-				break;
-			}
+		if (first[k] < i)
+			errlist_add(errs, "%s[%zu]: only one %s isolator is allowed", field, i,
+				    iso[i].name);
+		enum isolator_kind other = k == ISO_CAPS_REMOVE      ? ISO_CAPS_RETAIN
+					   : k == ISO_SECCOMP_REMOVE ? ISO_SECCOMP_RETAIN
+								     : ISO_OTHER;
+		if (other && first[other] != SIZE_MAX)
+			errlist_add(errs, "%s[%zu]: %s cannot be used together with %s", field, i,
+				    iso[i].name, iso[first[other]].name);
 	}
 }
 

@@ -18,29 +18,26 @@ static bool eq0(const char *a, const char *b) { return a && b ? !strcmp(a, b) : 
 
 static void env_validate(const struct kvlist *env, const char *path, struct errlist *errs)
 {
+	_cleanup_free_ bool *dup = SCH_DUPS(env->v, env->n, name);
 	for (size_t i = 0; i < env->n; i++) {
 		const char *n = env->v[i].name;
 		if (!*n)
 			continue;
 		QUOTED(q, n);
-		if (!env_name_valid(n)) {
+		if (!env_name_valid(n))
 			errlist_add(errs, "%s.environment[%zu].name: %s is not a valid environment "
 					  "variable name",
 				    path, i, q);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(env->v[j].name, n)) {
-				errlist_add(errs, "%s.environment[%zu].name: duplicate variable %s",
-					    path, i, q);
-				break;
-			}
+		else if (dup[i])
+			errlist_add(errs, "%s.environment[%zu].name: duplicate variable %s", path, i,
+				    q);
 	}
 }
 
 /* Rules checked on the struct, so that built apps get them too. */
 static void app_rules(const struct app *a, const char *path, struct errlist *errs)
 {
+	_cleanup_free_ bool *hdup = SCH_DUPS(a->event_handlers, a->n_event_handlers, name);
 	for (size_t i = 0; i < a->n_event_handlers; i++) {
 		const struct event_handler *h = &a->event_handlers[i];
 		if (!h->name)
@@ -50,12 +47,9 @@ static void app_rules(const struct app *a, const char *path, struct errlist *err
 			errlist_add(errs, "%s.eventHandlers[%zu].name: %s is not pre-start or "
 					  "post-stop",
 				    path, i, q);
-		for (size_t j = 0; j < i; j++)
-			if (eq0(a->event_handlers[j].name, h->name)) {
-				errlist_add(errs, "%s.eventHandlers[%zu].name: duplicate handler %s",
-					    path, i, q);
-				break;
-			}
+		else if (hdup[i])
+			errlist_add(errs, "%s.eventHandlers[%zu].name: duplicate handler %s", path,
+				    i, q);
 	}
 	if (a->working_directory && !abs_path_valid(a->working_directory)) {
 		QUOTED(q, a->working_directory);
@@ -64,27 +58,24 @@ static void app_rules(const struct app *a, const char *path, struct errlist *err
 	env_validate(&a->environment, path, errs);
 	_cleanup_free_ char *ip = sch_field(path, "isolators");
 	isolators_validate(a->isolators, a->n_isolators, ip, errs);
+	_cleanup_free_ bool *mdup = SCH_DUPS(a->mount_points, a->n_mount_points, name);
 	for (size_t i = 0; i < a->n_mount_points; i++) {
 		const struct mount_point *m = &a->mount_points[i];
-		if (m->name && !ac_name_valid(m->name)) {
-			QUOTED(q, m->name);
+		if (!m->name)
+			continue;
+		QUOTED(q, m->name);
+		if (!ac_name_valid(m->name))
 			errlist_add(errs, "%s.mountPoints[%zu].name: %s is not an AC name", path, i, q);
-		}
-		for (size_t j = 0; m->name && j < i; j++)
-			if (eq0(a->mount_points[j].name, m->name)) {
-				QUOTED(q, m->name);
-				errlist_add(errs, "%s.mountPoints[%zu].name: duplicate mount point %s",
-					    path, i, q);
-				break;
-			}
+		if (mdup[i])
+			errlist_add(errs, "%s.mountPoints[%zu].name: duplicate mount point %s", path,
+				    i, q);
 	}
+	_cleanup_free_ bool *pdup = SCH_DUPS(a->ports, a->n_ports, name);
 	for (size_t i = 0; i < a->n_ports; i++)
-		for (size_t j = 0; a->ports[i].name && j < i; j++)
-			if (eq0(a->ports[j].name, a->ports[i].name)) {
-				QUOTED(q, a->ports[i].name);
-				errlist_add(errs, "%s.ports[%zu].name: duplicate port %s", path, i, q);
-				break;
-			}
+		if (pdup[i]) {
+			QUOTED(q, a->ports[i].name);
+			errlist_add(errs, "%s.ports[%zu].name: duplicate port %s", path, i, q);
+		}
 }
 
 /* ---- app: parsing -------------------------------------------------------- */

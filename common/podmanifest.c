@@ -51,6 +51,11 @@ static void volume_rules(const struct volume *v, const char *path, struct errlis
 	}
 }
 
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 {
 	if (p->ac_kind && strcmp(p->ac_kind, AC_KIND_POD)) {
@@ -61,16 +66,23 @@ static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 		QUOTED(q, p->ac_version);
 		errlist_add(errs, "acVersion: %s is not a semantic version", q);
 	}
+	_cleanup_free_ bool *vdup = SCH_DUPS(p->volumes, p->n_volumes, name);
 	for (size_t i = 0; i < p->n_volumes; i++) {
 		_cleanup_free_ char *vp = sch_index("volumes", i);
 		volume_rules(&p->volumes[i], vp, errs);
-		for (size_t j = 0; p->volumes[i].name && j < i; j++)
-			if (eq0(p->volumes[j].name, p->volumes[i].name)) {
-				QUOTED(q, p->volumes[i].name);
-				errlist_add(errs, "%s.name: duplicate volume %s", vp, q);
-				break;
-			}
+		if (vdup[i]) {
+			QUOTED(q, p->volumes[i].name);
+			errlist_add(errs, "%s.name: duplicate volume %s", vp, q);
+		}
 	}
+	/* volume names, sorted, for the mounts' lookups */
+	_cleanup_free_ const char **vnames = xcalloc(p->n_volumes, sizeof(*vnames));
+	size_t nv = 0;
+	for (size_t i = 0; i < p->n_volumes; i++)
+		if (p->volumes[i].name)
+			vnames[nv++] = p->volumes[i].name;
+	qsort(vnames, nv, sizeof(*vnames), strp_cmp);
+	_cleanup_free_ bool *adup = SCH_DUPS(p->apps, p->n_apps, name);
 	for (size_t i = 0; i < p->n_apps; i++) {
 		const struct pod_app *a = &p->apps[i];
 		_cleanup_free_ char *ap = sch_index("apps", i);
@@ -78,12 +90,10 @@ static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 			QUOTED(q, a->name);
 			errlist_add(errs, "%s.name: %s is not an AC name", ap, q);
 		}
-		for (size_t j = 0; a->name && j < i; j++)
-			if (eq0(p->apps[j].name, a->name)) {
-				QUOTED(q, a->name);
-				errlist_add(errs, "%s.name: duplicate app %s", ap, q);
-				break;
-			}
+		if (adup[i]) {
+			QUOTED(q, a->name);
+			errlist_add(errs, "%s.name: duplicate app %s", ap, q);
+		}
 		if (a->image.id && !image_id_valid(a->image.id)) {
 			QUOTED(q, a->image.id);
 			errlist_add(errs, "%s.image.id: %s is not an image ID (sha512- and 128 "
@@ -102,7 +112,8 @@ static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 			if (m->volume && !ac_name_valid(m->volume)) {
 				QUOTED(q, m->volume);
 				errlist_add(errs, "%s.volume: %s is not an AC name", mp, q);
-			} else if (m->volume && !m->app_volume && !pod_manifest_volume(p, m->volume)) {
+			} else if (m->volume && !m->app_volume &&
+				   !bsearch(&m->volume, vnames, nv, sizeof(*vnames), strp_cmp)) {
 				QUOTED(q, m->volume);
 				errlist_add(errs, "%s.volume: no volume named %s", mp, q);
 			}
@@ -116,18 +127,17 @@ static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 	}
 	isolators_validate(p->isolators, p->n_isolators, "isolators", errs);
 	annotations_validate(&p->annotations, "annotations", errs);
+	_cleanup_free_ bool *pdup = SCH_DUPS(p->ports, p->n_ports, name);
 	for (size_t i = 0; i < p->n_ports; i++) {
 		const struct pod_port *pp = &p->ports[i];
 		if (pp->name && !ac_name_valid(pp->name)) {
 			QUOTED(q, pp->name);
 			errlist_add(errs, "ports[%zu].name: %s is not an AC name", i, q);
 		}
-		for (size_t j = 0; pp->name && j < i; j++)
-			if (eq0(p->ports[j].name, pp->name)) {
-				QUOTED(q, pp->name);
-				errlist_add(errs, "ports[%zu].name: duplicate port %s", i, q);
-				break;
-			}
+		if (pdup[i]) {
+			QUOTED(q, pp->name);
+			errlist_add(errs, "ports[%zu].name: duplicate port %s", i, q);
+		}
 		if (pp->host_ip && !ipv4_valid(pp->host_ip)) {
 			QUOTED(q, pp->host_ip);
 			errlist_add(errs, "ports[%zu].hostIP: %s is not a dotted-quad IPv4 address",

@@ -194,3 +194,38 @@ void sch_strlist(const struct json_doc *d, int obj, const char *base, const char
 		free(s);
 	}
 }
+
+struct dup_ctx {
+	const char *base;
+	size_t stride, off;
+};
+
+static const char *dup_name(const struct dup_ctx *c, size_t i)
+{
+	return *(const char *const *)(c->base + i * c->stride + c->off);
+}
+
+static int dup_cmp(const void *a, const void *b, void *ctx)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(dup_name(ctx, x), dup_name(ctx, y));
+	return r ? r : (x > y) - (x < y);
+}
+
+bool *sch_dups(const void *base, size_t n, size_t stride, size_t name_offset)
+{
+	struct dup_ctx c = {base, stride, name_offset};
+	bool *dup = xcalloc(n, sizeof(*dup));
+	size_t *idx = xcalloc(n, sizeof(*idx)), m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = dup_name(&c, i);
+		if (s && *s)
+			idx[m++] = i;
+	}
+	qsort_r(idx, m, sizeof(*idx), dup_cmp, &c);
+	for (size_t k = 1; k < m; k++) /* within a run, all but the first (lowest index) */
+		if (!strcmp(dup_name(&c, idx[k - 1]), dup_name(&c, idx[k])))
+			dup[idx[k]] = true;
+	free(idx);
+	return dup;
+}

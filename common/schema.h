@@ -6,6 +6,7 @@
 #define RKT_SCHEMA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -49,5 +50,12 @@ void sch_strmap(const struct json_doc *d, int obj, const char *base, const char 
 /* A ["...", ...] list of strings into out. */
 void sch_strlist(const struct json_doc *d, int obj, const char *base, const char *key,
 		 struct strlist *out, struct errlist *errs);
+
+/* Duplicate detection in O(n log n) (manifests may hold many thousands of
+ * entries): returns a malloc'd array where [i] is true when an earlier entry
+ * has the same name. NULL and "" names are never marked. names[i] is read
+ * at base + i * stride (so it works on arrays of structs). */
+bool *sch_dups(const void *base, size_t n, size_t stride, size_t name_offset);
+#define SCH_DUPS(arr, n, field) sch_dups((arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), field))
 
 #endif

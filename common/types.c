@@ -2,6 +2,7 @@
 #include "types.h"
 
 #include <ctype.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -12,9 +13,18 @@
 
 /* ---- containers ---------------------------------------------------------- */
 
+/* Room for one more element at *v (n in use): grow geometrically, asking the
+ * allocator what the block holds, so lists built elsewhere stay safe. */
+static void *grow(void *v, size_t n, size_t size)
+{
+	if (v && malloc_usable_size(v) >= (n + 1) * size)
+		return v;
+	return xreallocarray(v, n < 4 ? 4 : 2 * n, size);
+}
+
 void kvlist_add(struct kvlist *l, const char *name, const char *value)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v = grow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n].name = xstrdup(name);
 	l->v[l->n].value = xstrdup(value);
 	l->n++;
@@ -84,7 +94,7 @@ void kvlist_free(struct kvlist *l)
 
 void strlist_add(struct strlist *l, const char *s)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v = grow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n++] = xstrdup(s);
 }
 
@@ -448,20 +458,16 @@ int host_os_arch(const char **os, const char **arch)
 static void names_validate(const struct kvlist *l, const char *field, const char *what,
 			   struct errlist *errs)
 {
+	_cleanup_free_ bool *dup = SCH_DUPS(l->v, l->n, name);
 	for (size_t i = 0; i < l->n; i++) {
 		const char *n = l->v[i].name;
 		if (!*n)
 			continue; /* a missing name was already reported */
 		_cleanup_free_ char *q = sch_quote(n);
-		if (!ac_identifier_valid(n)) {
+		if (!ac_identifier_valid(n))
 			errlist_add(errs, "%s[%zu].name: %s is not an AC identifier", field, i, q);
-			continue;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(l->v[j].name, n)) {
-				errlist_add(errs, "%s[%zu].name: duplicate %s %s", field, i, what, q);
-				break;
-			}
+		else if (dup[i])
+			errlist_add(errs, "%s[%zu].name: duplicate %s %s", field, i, what, q);
 	}
 }
 

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -350,6 +351,36 @@ static void test_build(void)
 
 #define FIXTURE_ROUNDTRIP(text, what) fixture_roundtrip(text, what)
 
+
+/* Many volumes and mounts: lookups and duplicate checks stay O(n log n). */
+static void test_large(void)
+{
+	struct pod_manifest *p = pod_manifest_new();
+	struct pod_app *a = pod_manifest_add_app(p, "a", ID_A, NULL);
+	for (int i = 0; i < 50000; i++) {
+		char name[32], path[32];
+		snprintf(name, sizeof(name), "v%d", i);
+		snprintf(path, sizeof(path), "/m/%d", i);
+		pod_manifest_add_volume(p, name, VOLUME_EMPTY, NULL);
+		pod_app_add_mount(a, name, path, NULL);
+	}
+	pod_app_add_mount(a, "missing", "/x", NULL);
+	pod_manifest_add_volume(p, "v49999", VOLUME_EMPTY, NULL);
+	struct errlist errs = {0};
+	clock_t t0 = clock();
+	pod_manifest_validate(p, &errs);
+	double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	is_int(errs.n, 2, "two faults among 50000 volumes and mounts");
+	if (errs.n == 2) {
+		is_str(errs.items[0], "volumes[50000].name: duplicate volume \"v49999\"", "duplicate");
+		is_str(errs.items[1], "apps[0].mounts[50000].volume: no volume named \"missing\"",
+		       "missing volume");
+	}
+	ok(cpu < 3.0, "validated in %.2f s of CPU (limit 3)", cpu);
+	errlist_free(&errs);
+	pod_manifest_free(p);
+}
+
 static void roundtrip(const struct pod_manifest *p, const char *what);
 static void fixture_roundtrip(const char *text, const char *what)
 {
@@ -451,6 +482,7 @@ int main(void)
 	test_ports_isolators();
 	test_examples();
 	test_build();
+	test_large();
 	test_fixtures("pod");
 	return done_testing();
 }
