@@ -48,6 +48,8 @@ MAN_SRC := $(wildcard man/*.[157])
 EXTRA_TARGETS :=
 
 .PHONY: all check test asan bench deps install uninstall clean format tidy FORCE
+# Objects are kept (not deleted as intermediates), so rebuilds stay incremental.
+.SECONDARY:
 all: build-all
 
 -include $(wildcard cmd/*/build.mk) $(wildcard stage1/build.mk) $(wildcard t/build.mk)
@@ -105,8 +107,10 @@ check: build-all
 test: check
 
 # The whole suite under AddressSanitizer and UBSan, in a build tree of its own.
+# The shell tests find the binaries through RKT_BUILD_DIR.
 asan:
-	$(MAKE) O=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	RKT_BUILD_DIR=$(CURDIR)/build-asan ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) O=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	  LDFLAGS='-fsanitize=address,undefined' STAGE1_STATIC=no check
 
 bench: build-all
