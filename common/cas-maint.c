@@ -115,56 +115,81 @@ static int gc_blob_dir(struct cas *c, int dfd, const char *dir, const char *name
 	return r;
 }
 
-/* Tree keys named by pods/<state>/<uuid>/apps/<app>/treeStoreID. */
-static void gc_pod_refs(struct cas *c, struct gc *g)
+/* The directory dfd/name; NULL with errno on failure. */
+static DIR *opendir_at(int dfd, const char *name)
 {
-	char *pattern[] = {"pods"};
-	int pfd = openat(c->dirfd, pattern[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0)
-		return;
-	DIR *states = fdopendir(pfd);
-	struct dirent *st, *pod, *app;
-	while (states && (st = readdir(states))) {
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d && fd >= 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return d;
+}
+
+/* Read what a pod can reference: 0, or -1 when some of it could not be read
+ * (then no tree is removed: one of them may be in use). */
+static int gc_app_refs(struct gc *g, int podfd)
+{
+	DIR *apps = opendir_at(podfd, "apps");
+	if (!apps)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	int r = 0;
+	struct dirent *app;
+	while ((app = readdir(apps))) {
+		if (app->d_name[0] == '.')
+			continue;
+		char *p = xasprintf("%s/treeStoreID", app->d_name), *key;
+		struct err e;
+		if (file_read_at(dirfd(apps), p, 4096, &key, NULL, &e) == 0) {
+			key[strcspn(key, "\n")] = '\0';
+			g->keep = xreallocarray(g->keep, g->nkeep + 1, sizeof *g->keep);
+			g->keep[g->nkeep++] = key;
+		} else if (e.errnum != ENOENT) {
+			r = -1;
+		}
+		free(p);
+	}
+	closedir(apps);
+	return r;
+}
+
+/* Tree keys named by pods/<state>/<uuid>/apps/<app>/treeStoreID. */
+static int gc_pod_refs(struct cas *c, struct gc *g)
+{
+	DIR *states = opendir_at(c->dirfd, "pods");
+	if (!states)
+		return errno == ENOENT ? 0 : -1;
+	int r = 0;
+	struct dirent *st, *pod;
+	while ((st = readdir(states))) {
 		if (st->d_name[0] == '.')
 			continue;
-		int sfd = openat(dirfd(states), st->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		DIR *pods = sfd < 0 ? NULL : fdopendir(sfd);
-		while (pods && (pod = readdir(pods))) {
+		DIR *pods = opendir_at(dirfd(states), st->d_name);
+		if (!pods) {
+			if (errno != ENOTDIR)
+				r = -1;
+			continue;
+		}
+		while ((pod = readdir(pods))) {
 			if (pod->d_name[0] == '.')
 				continue;
-			char *apps_path = xasprintf("%s/apps", pod->d_name);
-			int afd =
-			    openat(dirfd(pods), apps_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			free(apps_path);
-			DIR *apps = afd < 0 ? NULL : fdopendir(afd);
-			while (apps && (app = readdir(apps))) {
-				if (app->d_name[0] == '.')
-					continue;
-				char *p = xasprintf("%s/treeStoreID", app->d_name), *key;
-				size_t len;
-				struct err ignore;
-				if (file_read_at(dirfd(apps), p, 4096, &key, &len, &ignore) == 0) {
-					key[strcspn(key, "\n")] = '\0';
-					g->keep =
-					    xreallocarray(g->keep, g->nkeep + 1, sizeof *g->keep);
-					g->keep[g->nkeep++] = key;
-				}
-				free(p);
+			int pfd = openat(dirfd(pods), pod->d_name,
+					 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			if (pfd < 0) {
+				if (errno != ENOENT && errno != ENOTDIR)
+					r = -1;
+				continue;
 			}
-			if (apps)
-				closedir(apps);
-			else if (afd >= 0)
-				close(afd);
+			if (gc_app_refs(g, pfd) < 0)
+				r = -1;
+			close(pfd);
 		}
-		if (pods)
-			closedir(pods);
-		else if (sfd >= 0)
-			close(sfd);
+		closedir(pods);
 	}
-	if (states)
-		closedir(states);
-	else
-		close(pfd);
+	closedir(states);
+	return r;
 }
 
 static int gc_tree(struct cas *c, int dfd, const char *dir, const char *name, void *arg,
@@ -215,15 +240,18 @@ int cas_gc(struct cas *c, const struct cas_gc_opts *o, struct err *e)
 		}
 		cas_images_free(imgs, n);
 	}
-	gc_pod_refs(c, &g);
+	bool refs_known = gc_pod_refs(c, &g) == 0;
 	if (r == 0)
 		r = each_entry(c, "info", gc_file, &g, e);
 	if (r == 0)
 		r = each_entry(c, "manifest", gc_file, &g, e);
 	if (r == 0)
 		r = each_entry(c, "blob/sha512", gc_blob_dir, &g, e);
-	if (r == 0)
+	if (r == 0 && refs_known)
 		r = each_entry(c, "tree", gc_tree, &g, e);
+	else if (r == 0)
+		r = err_set(e, "%s/pods: cannot read every pod's treeStoreID; no tree removed",
+			    c->dir);
 	for (size_t i = 0; i < g.nkeep; i++)
 		free(g.keep[i]);
 	free(g.keep);

@@ -45,6 +45,16 @@ test_expect_success 'gc keeps trees referenced by pods, removes the others' '
 	test -d "$rb" && test ! -e "$rc"
 '
 
+test_expect_success 'gc removes no tree when a pod reference cannot be read' '
+	rc=$(cas-store render example.com/c) &&
+	mkdir -p "$RKT_DIR/pods/prepared/5a3b3c9e-1f0b-4c36-9a2e-6b0e4c2b8f12/apps/app/treeStoreID" &&
+	test_expect_code 1 cas-store gc 2>err && cat err &&
+	grep -q "no tree removed" err &&
+	test -d "$rc" &&
+	rm -r "$RKT_DIR/pods/prepared" &&
+	cas-store gc && test ! -e "$rc"
+'
+
 test_expect_success 'gc removes orphan blobs and manifests of half-imported images' '
 	id=$(cat id.c) && hex=${id#sha512-} &&
 	rm "$RKT_DIR/cas/info/$id" &&

@@ -46,6 +46,40 @@ for _ in $(seq $n); do cas-store --dir=store render "$id" >/dev/null; done
 t1=$(now)
 for _ in $(seq $n); do cas-store --help >/dev/null; done
 t2=$(now)
+# warm through the C API pod-prepare calls: open, render (a lookup), close
+cat >api.c <<'EOC'
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "cas.h"
+int main(int argc, char **argv)
+{
+	int n = atoi(argv[3]);
+	struct timespec a, z;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; i < n; i++) {
+		struct cas c;
+		struct err e = {0};
+		char *root;
+		if (cas_open(&c, argv[1], CAS_SHARED, &e) < 0 ||
+		    cas_render(&c, argv[2], 0, NULL, &root, &e) < 0) {
+			fprintf(stderr, "%s\n", e.msg);
+			return 1;
+		}
+		free(root);
+		cas_close(&c);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &z);
+	printf("%.3f\n", ((z.tv_sec - a.tv_sec) * 1e3 + (z.tv_nsec - a.tv_nsec) / 1e6) / n);
+	return 0;
+}
+EOC
+api=
+if cc -D_GNU_SOURCE -I"$SRC/common" -I"$SRC/build/gen" -o api api.c "$SRC/build/libcommon.a" \
+	$(pkg-config --libs libarchive libcrypto libxxhash) 2>api.err; then
+	api=$(./api store "$id" 1000)
+fi
+
 printf 'image: %d MB tar, %d files\n' $(($(stat -c %s image.tar) / 1000000)) \
 	"$(tar -tf image.tar | wc -l)"
 printf 'tar -x:            %.3f s\n' "$base"
@@ -55,3 +89,8 @@ awk -v a="$t0" -v z="$t1" -v s="$t2" -v n=$n 'BEGIN {
 	w = (z - a) * 1000 / n; h = (s - z) * 1000 / n
 	printf "render warm: %.2f ms per call; cas-store --help: %.2f ms per call\n", w, h
 	printf "render warm minus process start-up: %.2f ms (goal < 5 ms)\n", w - h }'
+if [ -n "$api" ]; then
+	printf 'render warm through the C API (open, render, close): %s ms per call (goal < 5 ms)\n' "$api"
+else
+	echo "C API benchmark not built:"; cat api.err
+fi
