@@ -48,6 +48,14 @@ test_expect_success 'several apps: the status is the first non-zero in manifest 
 		"$img" --name=c --exec=/bin/sh -- -c "exit 5"
 '
 
+test_expect_success 'two apps share an empty volume' '
+	bounded 30 pod-run --volume=shared,kind=empty "$img" --name=writer \
+		--mount=volume=shared,target=/shared --exec=/bin/sh -- -c "echo via-volume >/shared/f" --- \
+		"$img" --name=reader --mount=volume=shared,target=/shared --exec=/bin/sh -- \
+		-c "i=0; while [ ! -s /shared/f ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; cat /shared/f" >out &&
+	echo via-volume >expect && test_cmp expect out
+'
+
 test_expect_success 'a read-write host volume: the host sees what the app writes' '
 	mkdir -p rw && echo from-host >rw/in &&
 	bounded 30 pod-run --volume=rw,kind=host,source=$TRASH/rw "$img" --mount=volume=rw,target=/rw \
@@ -115,6 +123,22 @@ test_expect_success 'a removed capability makes chown fail' '
 	bounded 30 pod-run "$img" --exec=/bin/sh -- -c "touch /tmp/f && chown 1 /tmp/f" &&
 	test_must_fail bounded 30 pod-run "$img" --cap-remove=CAP_CHOWN \
 		--exec=/bin/sh -- -c "touch /tmp/f && chown 1 /tmp/f"
+'
+
+test_expect_success '--memory: a hog is killed, a small app is not' '
+	test_expect_code 137 bounded 30 pod-run "$img" --memory=16Mi --exec=/bin/sh -- \
+		-c "x=\$(head -c 100000000 /dev/zero | tr \"\\\\0\" a); echo survived" >out &&
+	! grep -q survived out &&
+	bounded 30 pod-run "$img" --memory=64Mi --exec=/bin/sh -- -c "echo survived" >out &&
+	grep -qx survived out
+'
+
+test_expect_success 'the image pre-start and post-stop handlers run around the app' '
+	mkdir -p hookimg hooks && make_image_dir hookimg example.com/hooks /bin/sh -c "echo main >>/h/log" &&
+	add_app_fields hookimg "\"eventHandlers\": [{\"name\": \"pre-start\", \"exec\": [\"/bin/sh\", \"-c\", \"echo pre >>/h/log\"]}, {\"name\": \"post-stop\", \"exec\": [\"/bin/sh\", \"-c\", \"echo post >>/h/log\"]}], \"mountPoints\": [{\"name\": \"h\", \"path\": \"/h\"}]" &&
+	aci-build --owner-root hookimg hookimg.aci && hid=$(cas-store import hookimg.aci) &&
+	bounded 30 pod-run --volume=h,kind=host,source=$TRASH/hooks "$hid" &&
+	printf "pre\nmain\npost\n" >expect && test_cmp expect hooks/log
 '
 
 test_done
