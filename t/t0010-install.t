@@ -34,6 +34,18 @@ test_expect_success 'the conventions test passes against the installed prefix' '
 	grep -q "^1\.\." tap
 '
 
+test_expect_success 'the installed suite runs a pod with its default stage1' '
+	PATH="$prefix/bin:$PATH" &&
+	make_image_dir img example.com/installed /bin/echo installed-ok &&
+	aci-build img img.aci &&
+	id=$(cas-store import img.aci) &&
+	uuid=$(pod-prepare "$id") &&
+	pod-run "$uuid" >out &&
+	echo installed-ok >expect &&
+	test_cmp expect out &&
+	test "$(command -v pod-run)" = "$prefix/bin/pod-run"
+'
+
 test_expect_success 'make uninstall removes what install put there' '
 	make -C "$SRC_DIR" -s O="$TRASH/build" PREFIX="$prefix" uninstall >log 2>&1 &&
 	test -z "$(find "$prefix" -type f)"
