@@ -77,8 +77,10 @@ int disc_app_parse(const char *s, struct disc_app *app, struct err *e)
 		if (bad)
 			goto bad;
 	}
-	if (!disc_app_label(app, "version"))
+	if (!disc_app_label(app, "version")) {
 		add_label(app, "version", 7, "latest");
+		app->version_defaulted = true;
+	}
 	const char *hos = "linux", *harch = "amd64";
 	if (host_os_arch(&hos, &harch) < 0 && !disc_app_label(app, "arch")) {
 		err_set(e, "%s: the host's architecture has no appc name; give arch=", s);

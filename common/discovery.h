@@ -21,6 +21,9 @@ struct disc_app {
 	char *name;
 	struct disc_label *labels;
 	size_t n_labels;
+	/* version=latest was added, not asked for: it fills templates but is
+	 * not required of the manifest (as rkt) */
+	bool version_defaulted;
 };
 
 /* Parse "NAME[,label=value...]"; labels may not repeat; os/arch/version

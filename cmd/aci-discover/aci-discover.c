@@ -40,11 +40,18 @@ static int parse_insecure(const char *s, struct http_opts *o)
 	return r;
 }
 
+/* A version=latest we added fills templates but is not asked of the image. */
+static bool skip_label(const struct disc_app *app, size_t i)
+{
+	return app->version_defaulted && !strcmp(app->labels[i].name, "version");
+}
+
 static void print_text(const struct disc_app *app, const struct disc_result *res)
 {
 	printf("name %s\n", app->name);
 	for (size_t i = 0; i < app->n_labels; i++)
-		printf("label %s=%s\n", app->labels[i].name, app->labels[i].value);
+		if (!skip_label(app, i))
+			printf("label %s=%s\n", app->labels[i].name, app->labels[i].value);
 	for (size_t i = 0; i < res->n_eps; i++)
 		printf("aci %s\nsig %s\n", res->eps[i].aci, res->eps[i].sig);
 	for (size_t i = 0; i < res->n_keys; i++)
@@ -61,7 +68,8 @@ static void print_json(const struct disc_app *app, const struct disc_result *res
 	jsonw_key(&w, "labels");
 	jsonw_obj_begin(&w);
 	for (size_t i = 0; i < app->n_labels; i++)
-		jsonw_kstr(&w, app->labels[i].name, app->labels[i].value);
+		if (!skip_label(app, i))
+			jsonw_kstr(&w, app->labels[i].name, app->labels[i].value);
 	jsonw_obj_end(&w);
 	jsonw_key(&w, "endpoints");
 	jsonw_arr_begin(&w);

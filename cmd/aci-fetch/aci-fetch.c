@@ -4,23 +4,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authd.h"
 #include "err.h"
 #include "fetch.h"
 #include "opt.h"
 #include "xalloc.h"
 
 #define USAGE                                                                                      \
-	"aci-fetch [--dir=DIR] [--insecure-options=OPT,...] [--signature=FILE]...\n"               \
-	"                 [--system-config=DIR] [--local-config=DIR] PATH|file://PATH...\n"
+	"aci-fetch [--dir=DIR] [--insecure-options=OPT,...] [--signature=FILE|URL]...\n"           \
+	"                 [--no-store | --store-only] [--debug]\n"                                 \
+	"                 [--system-config=DIR] [--local-config=DIR] IMAGE...\n"                  \
+	"       aci-fetch [options] --from-discovery=FILE|-\n"                                     \
+	"IMAGE: an https:// or http:// URL, NAME[,label=value...], PATH or file://PATH\n"
 
 /* Asked in order, first match wins: the local file source, which takes
  * anything that is not a URL, stays last. */
 static const struct fetch_source *const sources[] = {
+    &fetch_source_http,
+    &fetch_source_name,
     &fetch_source_file,
     NULL,
 };
 
-enum { OPT_DIR = 256, OPT_INSECURE, OPT_SIG, OPT_SYSCONF, OPT_LOCALCONF };
+enum {
+	OPT_DIR = 256,
+	OPT_INSECURE,
+	OPT_SIG,
+	OPT_SYSCONF,
+	OPT_LOCALCONF,
+	OPT_NO_STORE,
+	OPT_STORE_ONLY,
+	OPT_DEBUG,
+	OPT_FROM_DISC,
+};
 
 static const struct option longopts[] = {
     {"dir", required_argument, NULL, OPT_DIR},
@@ -28,6 +44,10 @@ static const struct option longopts[] = {
     {"signature", required_argument, NULL, OPT_SIG},
     {"system-config", required_argument, NULL, OPT_SYSCONF},
     {"local-config", required_argument, NULL, OPT_LOCALCONF},
+    {"no-store", optional_argument, NULL, OPT_NO_STORE},
+    {"store-only", optional_argument, NULL, OPT_STORE_ONLY},
+    {"debug", optional_argument, NULL, OPT_DEBUG},
+    {"from-discovery", required_argument, NULL, OPT_FROM_DISC},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -76,21 +96,36 @@ static const struct fetch_source *source_for(const char *arg)
 	return NULL;
 }
 
+int fetch_ref(const struct fetch_opts *o, const struct fetch_source *src, const char *arg,
+	      const char *sig, char **id, struct err *e)
+{
+	struct fetched f = {.image_fd = -1};
+	int code = src->fetch(o, arg, sig, &f, e) < 0 ? EXIT_FAIL : 0;
+	if (!code && f.stored_id) { /* a cache hit: already verified and stored */
+		*id = f.stored_id;
+		f.stored_id = NULL;
+	} else if (!code) {
+		code = fetch_verify_import(o, &f, id, e);
+	}
+	if (!code && !f.stored_id && fetch_after_import(o, &f, *id, e) < 0)
+		code = EXIT_FAIL;
+	fetched_clear(&f);
+	return code;
+}
+
 /* Fetch, verify and import one image; prints its ID. Returns an exit code. */
-static int fetch_one(const struct fetch_opts *o, const char *arg, const char *sig)
+static int fetch_one(const struct fetch_opts *o, const struct fetch_source *src, const char *arg,
+		     const char *sig)
 {
 	struct err e = {0};
-	struct fetched f = {.image_fd = -1};
 	_cleanup_free_ char *id = NULL;
-	const struct fetch_source *src = source_for(arg);
+	if (!src)
+		src = source_for(arg);
 	if (!src) {
 		warnx_("%s: unsupported image source", arg);
 		return EXIT_FAIL;
 	}
-	int code = src->fetch(o, arg, sig, &f, &e) < 0 ? EXIT_FAIL : 0;
-	if (!code)
-		code = fetch_verify_import(o, &f, &id, &e);
-	fetched_clear(&f);
+	int code = fetch_ref(o, src, arg, sig, &id, &e);
 	if (code) {
 		warnx_("%s", e.msg);
 		return code;
@@ -100,9 +135,19 @@ static int fetch_one(const struct fetch_opts *o, const char *arg, const char *si
 	return EXIT_OK;
 }
 
+static void bool_opt(const char *name, const char *arg, bool *out)
+{
+	if (opt_bool(arg, out) < 0) {
+		warnx_("--%s: not a boolean: %s", name, arg);
+		die_usage(USAGE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct fetch_opts o = {0};
+	struct authd auth;
+	const char *from_disc = NULL;
 	const char **sigs = NULL;
 	size_t nsigs = 0;
 	int c;
@@ -128,30 +173,60 @@ int main(int argc, char **argv)
 		case OPT_LOCALCONF:
 			o.paths.local_config = optarg;
 			break;
+		case OPT_NO_STORE:
+			bool_opt("no-store", optarg, &o.no_store);
+			break;
+		case OPT_STORE_ONLY:
+			bool_opt("store-only", optarg, &o.store_only);
+			break;
+		case OPT_DEBUG:
+			bool_opt("debug", optarg, &o.debug);
+			break;
+		case OPT_FROM_DISC:
+			from_disc = optarg;
+			break;
 		case 'h':
 			opt_help("usage: " USAGE);
 		default:
 			die_usage(USAGE);
 		}
 	}
-	if (optind == argc)
+	if ((optind == argc) == !from_disc)
 		die_usage(USAGE);
+	if (o.no_store && o.store_only) {
+		warnx_("--no-store and --store-only exclude each other");
+		die_usage(USAGE);
+	}
 	/* --signature goes with the images in order: one each, or none. */
-	if (nsigs && nsigs != (size_t)(argc - optind)) {
+	if (from_disc && nsigs > 1)
+		die_usage(USAGE);
+	if (!from_disc && nsigs && nsigs != (size_t)(argc - optind)) {
 		warnx_("%zu --signature for %d images: give one per image, in order", nsigs,
 		       argc - optind);
 		die_usage(USAGE);
 	}
 	o.ks.system_config = o.paths.system_config;
 	o.ks.local_config = o.paths.local_config;
+	struct err e = {0};
+	if (authd_load(&auth, o.paths.system_config, o.paths.local_config, &e) < 0)
+		die_err(&e);
+	o.auth = &auth;
+	if (from_disc) {
+		int code = fetch_one(&o, &fetch_source_discovered, from_disc, nsigs ? sigs[0] : NULL);
+		authd_free(&auth);
+		free(sigs);
+		return code;
+	}
 
 	for (int i = optind; i < argc; i++) {
-		int code = fetch_one(&o, argv[i], nsigs ? sigs[i - optind] : NULL);
+		int code = fetch_one(&o, NULL, argv[i], nsigs ? sigs[i - optind] : NULL);
 		if (code) {
+			authd_free(&auth);
 			free(sigs);
 			return code;
 		}
 	}
+	authd_free(&auth);
 	free(sigs);
 	return EXIT_OK;
 }

@@ -20,7 +20,11 @@ void fetched_clear(struct fetched *f)
 	free(f->name);
 	free(f->sig);
 	free(f->sig_what);
+	free(f->stored_id);
+	free(f->cache_url);
+	free(f->cache_etag);
 	f->what = f->name = f->sig = f->sig_what = NULL;
+	f->stored_id = f->cache_url = f->cache_etag = NULL;
 }
 
 /* Read the image only as far as its manifest. */

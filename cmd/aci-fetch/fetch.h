@@ -27,10 +27,18 @@ enum {
 /* Exit code when an image's signature is not verified (see aci-fetch(1)). */
 #define EXIT_UNVERIFIED 3
 
+struct authd;
+
 struct fetch_opts {
 	struct rkt_paths paths;
 	struct keystore ks;
 	unsigned insecure;
+	/* network sources (http.c, discover.c, docker.c) */
+	bool no_store;   /* --no-store: download even when the store has it */
+	bool store_only; /* --store-only: never touch the network */
+	bool debug;      /* --debug: HTTP exchanges on stderr, credentials redacted */
+	struct authd *auth; /* auth.d, loaded once by main */
+	int depth;          /* dependency recursion depth */
 };
 
 /* An image ready for verification: the bytes as fetched, and the detached
@@ -43,6 +51,12 @@ struct fetched {
 	char *sig;    /* signature bytes, NULL when none was found */
 	size_t siglen;
 	char *sig_what; /* where the signature was (or was looked for) */
+	/* Network sources: an image already in the store (an ETag/max-age cache
+	 * hit, --store-only): no verification or import, this ID is the result. */
+	char *stored_id;
+	/* What to remember in cas/remote/ once the image is imported. */
+	char *cache_url, *cache_etag;
+	long long cache_max_age;
 };
 void fetched_clear(struct fetched *f);
 
@@ -58,6 +72,19 @@ struct fetch_source {
 };
 
 extern const struct fetch_source fetch_source_file;
+extern const struct fetch_source fetch_source_http;       /* http.c */
+extern const struct fetch_source fetch_source_name;       /* discover.c */
+extern const struct fetch_source fetch_source_discovered; /* discover.c: --from-discovery */
+
+/* Fetch, verify and import one image (aci-fetch.c); *id gets its ID.
+ * Returns 0 or an exit code with e set. */
+int fetch_ref(const struct fetch_opts *o, const struct fetch_source *src, const char *arg,
+	      const char *sig, char **id, struct err *e);
+
+/* After an image is in the store (remote.c): remember its URL in
+ * cas/remote/, then fetch its dependencies. */
+int fetch_after_import(const struct fetch_opts *o, struct fetched *f, const char *id,
+		       struct err *e);
 
 /* Verify f's signature for the name in its manifest (unless INSECURE_IMAGE),
  * then import it and fill id. Returns 0, or the exit code (1, or
