@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "aci.h"
+#include "cas.h"
 #include "digest.h"
 #include "file.h"
 #include "manifest.h"
@@ -86,81 +86,34 @@ int remote_save(const struct fetch_opts *o, const struct remote *r, struct err *
 	return rc;
 }
 
-/* cas-store ARGS... with stdout captured; its exit status, -1 if it did not run. */
-static int cas_store(const struct fetch_opts *o, char *const *args, char **out)
-{
-	int p[2];
-	*out = NULL;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		char *argv[32];
-		int n = 0;
-		argv[n++] = "cas-store";
-		argv[n++] = "--dir";
-		argv[n++] = (char *)o->paths.dir;
-		for (int i = 0; args[i] && n < 31; i++)
-			argv[n++] = args[i];
-		argv[n] = NULL;
-		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (dup2(p[1], 1) < 0 || (devnull >= 0 && dup2(devnull, 2) < 0))
-			_exit(127);
-		execvp("cas-store", argv);
-		_exit(127);
-	}
-	close(p[1]);
-	struct err e;
-	size_t n;
-	if (file_read_fd(p[0], 1 << 20, out, &n, &e) < 0)
-		*out = NULL;
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 bool store_has(const struct fetch_opts *o, const char *id)
 {
-	char *out;
-	char *args[] = {"resolve", (char *)id, NULL};
-	int rc = cas_store(o, args, &out);
-	bool yes = rc == 0 && out && !strncmp(out, id, strlen(id));
-	free(out);
+	struct cas c;
+	struct cas_image img;
+	struct err e;
+	if (!cas_id_valid(id) || cas_open(&c, o->paths.dir, CAS_SHARED, &e) < 0)
+		return false;
+	bool yes = cas_image_get(&c, id, &img, &e) == 0;
+	if (yes)
+		cas_image_clear(&img);
+	cas_close(&c);
 	return yes;
 }
 
 int store_resolve(const struct fetch_opts *o, const char *name, const struct kvlist *labels,
 		  char **id, struct err *e)
 {
-	char *args[32];
-	int n = 0;
-	args[n++] = "resolve";
-	for (size_t i = 0; i < labels->n && n < 28; i++)
-		args[n++] = xasprintf("--label=%s=%s", labels->v[i].name, labels->v[i].value);
-	args[n++] = (char *)name;
-	args[n] = NULL;
-	char *out;
-	int rc = cas_store(o, args, &out);
-	for (int i = 1; i < n - 1; i++)
-		free(args[i]);
-	if (rc < 0) {
-		free(out);
-		return err_set(e, "cannot run cas-store");
-	}
-	if (rc != 0 || !out || strncmp(out, "sha512-", 7)) {
-		free(out);
-		return 0;
-	}
-	out[strcspn(out, "\n")] = '\0';
-	*id = out;
-	return 1;
+	struct cas c;
+	char buf[CAS_ID_LEN + 1];
+	struct err ne;
+	if (cas_open(&c, o->paths.dir, CAS_SHARED, e) < 0)
+		return -1;
+	/* absence is an error for cas_resolve; here it only means "fetch it" */
+	int found = cas_resolve(&c, name, labels->v, labels->n, buf, &ne) == 0;
+	cas_close(&c);
+	if (found)
+		*id = xstrdup(buf);
+	return found;
 }
 
 int image_fd_manifest(int fd, const char *what, struct image_manifest **m, struct err *e)
