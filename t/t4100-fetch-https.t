@@ -154,7 +154,7 @@ test_expect_success 'a missing signature: exit 3; --insecure-options=image takes
 test_expect_success 'a truncated image is a clear error, nothing stored' '
 	before=$(n_images) &&
 	test_must_fail fetch https://example.com/images/truncated.aci 2>err &&
-	grep "truncated.aci" err &&
+	grep "truncated.aci: truncated gzip input" err &&
 	test "$(n_images)" = "$before"
 '
 
