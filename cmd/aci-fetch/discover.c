@@ -117,13 +117,16 @@ out:
 	return rc;
 }
 
-/* A name, not a path: no "://", no such file, and a valid AC identifier. */
+/* A name, not a path (as rkt guessed): no "://", not absolute or ./ ../,
+ * not ending in .aci, no such file, and a valid AC identifier. */
 static bool name_match(const char *arg)
 {
 	struct stat st;
 	struct disc_app app;
 	struct err e;
-	if (strstr(arg, "://") || arg[0] == '/' || arg[0] == '.' || stat(arg, &st) == 0)
+	size_t n = strlen(arg);
+	if (strstr(arg, "://") || arg[0] == '/' || arg[0] == '.' || stat(arg, &st) == 0 ||
+	    (n >= 4 && !strcmp(arg + n - 4, ".aci")))
 		return false;
 	if (disc_app_parse(arg, &app, &e) < 0)
 		return false;
