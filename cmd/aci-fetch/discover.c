@@ -67,6 +67,8 @@ static int fetch_endpoints(const struct fetch_opts *o, const struct disc_app *ap
 		return -1;
 	if (out->stored_id)
 		return 0;
+	free(out->name);
+	out->name = xstrdup(app->name); /* fetch.c checks it too */
 	if (check_manifest(app, out, e) < 0)
 		return -1;
 	if (o->insecure & INSECURE_IMAGE)
