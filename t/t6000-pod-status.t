@@ -125,6 +125,12 @@ test_expect_success '--wait-ready returns when a running pod has its pid' '
 	grep -qx "pid=42" out
 '
 
+test_expect_success '--manifest prints the pod manifest (rkt cat-manifest)' '
+	pod-status --manifest $U2 >out &&
+	test_cmp "$pods/run/$U2/pod" out &&
+	jq -e ".acKind == \"PodManifest\"" out
+'
+
 test_expect_success 'bad input: unknown pod, ambiguous prefix, bad options' '
 	test_must_fail pod-status 99999999 2>err &&
 	grep -q "^pod-status: " err &&
@@ -134,7 +140,8 @@ test_expect_success 'bad input: unknown pod, ambiguous prefix, bad options' '
 	test_expect_code 2 pod-status --format=xml 2>err &&
 	test_expect_code 2 pod-status --wait 2>err &&
 	test_expect_code 2 pod-status --wait=soon $U1 2>err &&
-	test_expect_code 2 pod-status a b 2>err
+	test_expect_code 2 pod-status a b 2>err &&
+	test_expect_code 2 pod-status --manifest 2>err
 '
 
 test_done

@@ -122,6 +122,24 @@ test_expect_success 'gc racing a running pod: the pod survives' '
 	test -f "$pods/run/$u/pod"
 '
 
+test_expect_success 'pod-gc UUID removes those pods now (rkt rm); a running one is refused' '
+	exited=$(mkpod run) &&
+	prepared=$(mkpod prepared) &&
+	running=$(mkpod run) &&
+	other=$(mkpod run) &&
+	hold_lock "$pods/run/$running" &&
+	pod-gc -v $exited $(echo $prepared | cut -c1-13) >out &&
+	printf "%s\n" $exited $prepared >expect &&
+	test_cmp expect out &&
+	test ! -e "$pods/run/$exited" && test ! -e "$pods/prepared/$prepared" &&
+	test -d "$pods/run/$other" &&
+	test_must_fail pod-gc $running 2>err &&
+	grep -q "^pod-gc: pod $running is running or busy: not removed" err &&
+	test -d "$pods/run/$running" &&
+	test_must_fail pod-gc 00000000-aaaa 2>err &&
+	grep -q "^pod-gc: " err
+'
+
 test_expect_success 'no pods dir at all is fine' '
 	RKT_DIR=$TRASH/empty pod-gc -v >out &&
 	test ! -s out
@@ -131,7 +149,7 @@ test_expect_success 'bad options are usage errors' '
 	test_expect_code 2 pod-gc --grace-period=soon 2>err &&
 	grep -q "^pod-gc: --grace-period: not a duration: soon" err &&
 	test_expect_code 2 pod-gc --expire-prepared 2>err &&
-	test_expect_code 2 pod-gc extra 2>err
+	test_expect_code 2 pod-gc --bogus 2>err
 '
 
 test_done

@@ -19,7 +19,8 @@
 
 #define USAGE                                                                          \
 	"pod-gc [--dir=DIR] [--grace-period=DURATION] [--expire-prepared=DURATION]\n" \
-	"              [--mark-only] [-v|--verbose]\n"
+	"              [--mark-only] [-v|--verbose]\n"                                  \
+	"       pod-gc [--dir=DIR] [-v|--verbose] UUID...\n"
 
 struct gc {
 	struct pod_dir d;
@@ -83,13 +84,14 @@ static void mark(struct gc *g, const struct pod_entry *ent)
 	pod_close(&p);
 }
 
-static void sweep(struct gc *g, const struct pod_entry *ent)
+/* now: ignore the grace period (pods named on the command line). */
+static void sweep(struct gc *g, const struct pod_entry *ent, bool now)
 {
 	struct pod p;
 	struct err e = {0};
 	if (!take(g, ent, ent->state, &p))
 		return;
-	if (ent->state == POD_EXITED_GARBAGE && age_ms(&p) < g->grace_ms) {
+	if (!now && ent->state == POD_EXITED_GARBAGE && age_ms(&p) < g->grace_ms) {
 		pod_close(&p);
 		return;
 	}
@@ -122,8 +124,39 @@ static void run(struct gc *g)
 	if (pod_list(&g->d, mask, &ents, &n, &e) < 0)
 		die_err(&e);
 	for (size_t i = 0; i < n; i++)
-		sweep(g, &ents[i]);
+		sweep(g, &ents[i], false);
 	free(ents);
+}
+
+/* pod-gc UUID...: remove these pods now (rkt rm): prepared, exited, aborted
+ * or garbage ones; a running or locked pod is refused. */
+static void remove_pods(struct gc *g, char **refs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct pod p;
+		struct err e = {0};
+		if (pod_open(&g->d, refs[i], &p, &e) < 0) {
+			warnx_("%s", e.msg);
+			g->failed = 1;
+			continue;
+		}
+		if (pod_lock(&p, true, &e) < 0 || pod_refresh_state(&p, &e) < 0) {
+			warnx_("pod %s is %s: not removed", p.uuid,
+			       errno == EWOULDBLOCK ? "running or busy" : e.msg);
+			g->failed = 1;
+			pod_close(&p);
+			continue;
+		}
+		struct pod_entry ent = {.state = p.state};
+		memcpy(ent.uuid, p.uuid, sizeof ent.uuid);
+		enum pod_state to = p.state == POD_RUN ? POD_EXITED_GARBAGE : POD_GARBAGE;
+		if (p.state != POD_EXITED_GARBAGE && p.state != POD_GARBAGE)
+			move(g, &p, to);
+		ent.state = p.state;
+		pod_close(&p);
+		/* swept like any garbage: unmount, then delete without crossing */
+		sweep(g, &ent, true);
+	}
 }
 
 static long long duration(const char *opt, const char *arg)
@@ -171,12 +204,13 @@ int main(int argc, char **argv)
 		default: die_usage(USAGE);
 		}
 	}
-	if (optind != argc)
-		die_usage(USAGE);
 	struct err e = {0};
 	if (pod_dir_open(&g.d, dir, false, &e) < 0)
 		die_err(&e);
-	run(&g);
+	if (optind < argc)
+		remove_pods(&g, argv + optind, argc - optind);
+	else
+		run(&g);
 	pod_dir_close(&g.d);
 	return g.failed ? EXIT_FAIL : EXIT_OK;
 }

@@ -16,7 +16,8 @@
 #define USAGE                                                                              \
 	"pod-status [--dir=DIR] [--no-legend] [--full] [--format=table|json|json-pretty]\n"  \
 	"       pod-status [--dir=DIR] [--wait[=DURATION] | --wait-ready[=DURATION]]\n"       \
-	"                  [--format=kv|json|json-pretty] UUID\n"
+	"                  [--format=kv|json|json-pretty] UUID\n"                       \
+	"       pod-status [--dir=DIR] --manifest UUID\n"
 
 static enum format parse_format(const char *s)
 {
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 		{"format", required_argument, NULL, 'F'},
 		{"wait", optional_argument, NULL, 'w'},
 		{"wait-ready", optional_argument, NULL, 'r'},
+		{"manifest", no_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -77,11 +79,12 @@ int main(int argc, char **argv)
 		case 'F': o.format = parse_format(optarg); break;
 		case 'w': parse_wait(&o, 1, optarg); break;
 		case 'r': parse_wait(&o, 2, optarg); break;
+		case 'M': o.manifest = true; break;
 		case 'h': opt_help("usage: " USAGE);
 		default: die_usage(USAGE);
 		}
 	}
-	if (argc - optind > 1 || (o.wait && argc - optind != 1))
+	if (argc - optind > 1 || ((o.wait || o.manifest) && argc - optind != 1))
 		die_usage(USAGE);
 
 	struct pod_dir d;
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
 		die_err(&e);
 	if (optind == argc)
 		status_list(&d, &o);
+	else if (o.manifest)
+		status_manifest(&d, argv[optind]);
 	else if (o.wait)
 		status_wait(&d, argv[optind], &o);
 	else

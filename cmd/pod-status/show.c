@@ -104,3 +104,20 @@ void status_wait(struct pod_dir *d, const char *ref, const struct opts *o)
 	print_pod(&p, o);
 	pod_close(&p);
 }
+
+/* The pod manifest as pod-prepare wrote it: the one source of truth. */
+void status_manifest(struct pod_dir *d, const char *ref)
+{
+	struct pod p;
+	struct err e = {0};
+	char *data;
+	size_t len;
+	open_pod(d, ref, &p);
+	if (pod_read_manifest(&p, &data, &len, &e) < 0)
+		die_err(&e);
+	fwrite(data, 1, len, stdout);
+	if (len && data[len - 1] != '\n')
+		putchar('\n');
+	free(data);
+	pod_close(&p);
+}
