@@ -219,7 +219,7 @@ static int load_dir(struct authd *a, const char *cfg, struct err *e)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	xqsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		char *path = path_join(dir, names[i]);

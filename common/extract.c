@@ -426,7 +426,7 @@ int extract_aci(struct aci_reader *r, int rootfd, const struct extract_opts *o, 
 			aci_path_clean(p);
 			x.wl[x.nwl++] = p;
 		}
-		qsort(x.wl, x.nwl, sizeof *x.wl, cmpstr);
+		xqsort(x.wl, x.nwl, sizeof *x.wl, cmpstr);
 	}
 	struct aci_entry *ent;
 	int rc;

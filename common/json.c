@@ -386,7 +386,7 @@ static int build(struct json_doc *d, const jsmntok_t *t, int i, struct err *e, i
 						   (size_t)(d->tok[it].end - d->tok[it].start), &keys[k].n);
 				k++;
 			}
-			qsort(keys, (size_t)k, sizeof(*keys), keycmp);
+			xqsort(keys, (size_t)k, sizeof(*keys), keycmp);
 			for (int m = 1; m < k; m++)
 				if (!keycmp(&keys[m - 1], &keys[m]) && *dup < 0)
 					*dup = i;

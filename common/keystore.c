@@ -175,7 +175,7 @@ int keystore_list_all(const struct keystore *ks, struct keystore_list *out, stru
 		return -1;
 	}
 	if (out->n)
-		qsort(out->v, out->n, sizeof *out->v, entry_cmp);
+		xqsort(out->v, out->n, sizeof *out->v, entry_cmp);
 	return 0;
 }
 

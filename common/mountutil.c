@@ -68,8 +68,7 @@ int mounts_under(const char *path, char ***out, size_t *n, struct err *e)
 	}
 	free(line);
 	fclose(f);
-	if (*n)
-		qsort(*out, *n, sizeof **out, deeper_first);
+	xqsort(*out, *n, sizeof **out, deeper_first);
 	return 0;
 }
 

@@ -447,7 +447,7 @@ int pod_list(struct pod_dir *d, unsigned mask, struct pod_entry **out, size_t *n
 		closedir(dir);
 	}
 	if (nv)
-		qsort(v, nv, sizeof *v, entry_cmp);
+		xqsort(v, nv, sizeof *v, entry_cmp);
 	*out = v;
 	*n = nv;
 	return 0;

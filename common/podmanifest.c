@@ -81,7 +81,7 @@ static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 	for (size_t i = 0; i < p->n_volumes; i++)
 		if (p->volumes[i].name)
 			vnames[nv++] = p->volumes[i].name;
-	qsort(vnames, nv, sizeof(*vnames), strp_cmp);
+	xqsort(vnames, nv, sizeof(*vnames), strp_cmp);
 	_cleanup_free_ bool *adup = SCH_DUPS(p->apps, p->n_apps, name);
 	for (size_t i = 0; i < p->n_apps; i++) {
 		const struct pod_app *a = &p->apps[i];

@@ -277,7 +277,7 @@ static int add_xattrs(struct archive_entry *ae, int dirfd, const char *name, str
 	_cleanup_free_ char **names = xcalloc((size_t)len, sizeof *names);
 	for (char *p = list; p < list + len; p += strlen(p) + 1)
 		names[n++] = p;
-	qsort(names, n, sizeof *names, cmpstr);
+	xqsort(names, n, sizeof *names, cmpstr);
 	for (size_t i = 0; i < n; i++) {
 		ssize_t vlen = lgetxattr(path, names[i], NULL, 0);
 		if (vlen < 0)
@@ -416,7 +416,7 @@ static int add_at(struct tarw *w, int dfd, const char *name, struct buf *arc, st
 		names[n++] = xstrdup(de->d_name);
 	}
 	int r = errno ? err_sys(e, "%s: readdir", arc->data) : 0;
-	qsort(names, n, sizeof *names, cmpstr);
+	xqsort(names, n, sizeof *names, cmpstr);
 	size_t base = arc->len;
 	for (size_t i = 0; i < n; i++) {
 		if (r == 0) {

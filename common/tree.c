@@ -71,7 +71,7 @@ static int dir_names(int dfd, char ***out, size_t *n, struct err *e)
 	}
 	closedir(d);
 	if (cnt)
-		qsort(v, cnt, sizeof *v, cmp_names);
+		xqsort(v, cnt, sizeof *v, cmp_names);
 	*out = v;
 	*n = cnt;
 	return 0;

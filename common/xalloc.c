@@ -100,3 +100,9 @@ void closep(int *fd)
 		errno = saved;
 	}
 }
+
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

@@ -28,6 +28,10 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 char *buf_steal(struct buf *b); /* returns data (never NULL), resets b */
 void buf_free(struct buf *b);
 
+/* qsort for lists that may be empty: qsort's base must not be NULL even when
+ * n is 0, and an empty list is NULL here as often as not. */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* Cleanup helpers for __attribute__((cleanup)). */
 void freep(void *p);      /* frees *(void **)p */
 void closep(int *fd);     /* closes *fd if >= 0 */

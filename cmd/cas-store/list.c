@@ -190,8 +190,7 @@ int cs_list(struct cs_opts *o, int argc, char **argv)
 		warnx_("%s", e.msg);
 		return EXIT_FAIL;
 	}
-	if (n)
-		qsort(imgs, n, sizeof *imgs, by_import);
+	xqsort(imgs, n, sizeof *imgs, by_import);
 	if (o->format && !strncmp(o->format, "json", 4))
 		print_json(imgs, n, !strcmp(o->format, "json-pretty"));
 	else
