@@ -65,6 +65,13 @@ test_expect_success 'a UUID prefix names the pod' '
 	grep -q " $uuid$" stage1.log
 '
 
+test_expect_success 'an ambiguous UUID prefix is refused, not taken for an image' '
+	a=$(pod-prepare "$S1" "$img") && pre=$(echo "$a" | cut -c1-7) &&
+	mkdir "$RKT_DIR/pods/prepared/${pre}0-0000-4000-8000-000000000000" &&
+	test_expect_code 1 pod-run "$pre" 2>err &&
+	grep -q "^pod-run: UUID prefix $pre is ambiguous" err
+'
+
 test_expect_success 'pod-run IMAGE prepares and runs in one go (--uuid-file-save)' '
 	rm -f stage1.log &&
 	pod-run "$S1" --uuid-file-save=u "$img" --exec=/bin/true &&

@@ -48,6 +48,8 @@ static bool names_a_pod(const struct prep_opts *o)
 	bool found = pod_open(&d, a->image, &p, &e) == 0;
 	if (found)
 		pod_close(&p);
+	else if (errno == EEXIST)
+		die_err(&e); /* a prefix of several pods: not an image either */
 	pod_dir_close(&d);
 	return found;
 }
