@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "json.h"
 
 void jsonw_init(struct jsonw *w, struct buf *b, int pretty)
 {
@@ -141,8 +142,48 @@ void jsonw_null(struct jsonw *w)
 	buf_adds(w->b, "null");
 }
 
+void jsonw_value(struct jsonw *w, const struct json_doc *d, int v)
+{
+	const struct json_tok *t = &d->tok[v];
+	switch (t->type) {
+	case JSON_OBJECT:
+		jsonw_obj_begin(w);
+		json_for_each(d, v, k)
+		{
+			/* the key's source text is a valid string body: keep it */
+			sep(w);
+			buf_addc(w->b, '"');
+			buf_add(w->b, d->text + d->tok[k].start, (size_t)(d->tok[k].end - d->tok[k].start));
+			buf_adds(w->b, w->pretty ? "\": " : "\":");
+			w->after_key = true;
+			jsonw_value(w, d, json_member_value(k));
+		}
+		jsonw_obj_end(w);
+		break;
+	case JSON_ARRAY:
+		jsonw_arr_begin(w);
+		json_for_each(d, v, it) jsonw_value(w, d, it);
+		jsonw_arr_end(w);
+		break;
+	case JSON_STRING:
+		sep(w);
+		buf_add(w->b, d->text + t->start - 1, (size_t)(t->end - t->start + 2));
+		break;
+	default:
+		sep(w);
+		buf_add(w->b, d->text + t->start, (size_t)(t->end - t->start));
+	}
+}
+
 void jsonw_raw(struct jsonw *w, const char *json)
 {
+	struct json_doc d;
+	struct err e;
+	if (w->pretty && json_parse(&d, json, strlen(json), &e) == 0) {
+		jsonw_value(w, &d, 0);
+		json_free(&d);
+		return;
+	}
 	sep(w);
 	buf_adds(w->b, json);
 }

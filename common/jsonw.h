@@ -11,7 +11,7 @@
 
 #include "xalloc.h"
 
-#define JSONW_MAX_DEPTH 64
+#define JSONW_MAX_DEPTH 160 /* > JSON_MAX_DEPTH plus any outer nesting */
 
 struct jsonw {
 	struct buf *b;
@@ -35,8 +35,14 @@ void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_uint(struct jsonw *w, uint64_t v);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
-/* Already-valid JSON text, inserted as given (e.g. json_raw() output). */
+/* Already-valid JSON text (e.g. json_raw() output): inserted as given when
+ * compact; re-indented to match when pretty. Text that does not parse is
+ * inserted as given. */
 void jsonw_raw(struct jsonw *w, const char *json);
+/* Value v of a parsed document, through the writer (strings and numbers keep
+ * their exact source text). */
+struct json_doc;
+void jsonw_value(struct jsonw *w, const struct json_doc *d, int v);
 
 /* Key + value shorthands. */
 void jsonw_kstr(struct jsonw *w, const char *key, const char *s);

@@ -264,11 +264,42 @@ static void test_writer(void)
 	buf_free(&b);
 }
 
+
+static void test_writer_raw(void)
+{
+	struct buf b = {0};
+	struct jsonw w;
+	jsonw_init(&w, &b, 1);
+	jsonw_obj_begin(&w);
+	jsonw_key(&w, "v");
+	jsonw_raw(&w, "{\"a\":[1,\"x\\u0041\"],\"b\":{}}");
+	jsonw_key(&w, "bad");
+	jsonw_raw(&w, "not json");
+	jsonw_obj_end(&w);
+	is_str(b.data,
+	       "{\n    \"v\": {\n        \"a\": [\n            1,\n            \"x\\u0041\"\n        ],\n"
+	       "        \"b\": {}\n    },\n    \"bad\": not json\n}",
+	       "raw JSON re-indented when pretty, escapes kept; unparsable raw inserted as is");
+	buf_free(&b);
+	jsonw_init(&w, &b, 0);
+	jsonw_arr_begin(&w);
+	jsonw_raw(&w, "{\"a\": [1, 2]}");
+	jsonw_raw(&w, "true");
+	jsonw_arr_end(&w);
+	is_str(b.data, "[{\"a\": [1, 2]},true]", "raw JSON inserted as given when compact");
+	buf_free(&b);
+	jsonw_init(&w, &b, 0);
+	jsonw_str(&w, "\b\f\r\x7f");
+	is_str(b.data, "\"\\b\\f\\r\x7f\"", "\\b \\f \\r escaped, DEL kept");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	test_strict();
 	test_hostile();
 	test_getters();
 	test_writer();
+	test_writer_raw();
 	return done_testing();
 }

@@ -169,6 +169,22 @@ static void test_app(void)
 	expect(with_app("\"eventHandlers\":[{\"name\":\"pre-start\",\"exec\":[]}]"),
 	       "app.eventHandlers[0].exec: must not be empty", "event handler with empty exec");
 	expect(with_app("\"workingDirectory\":\"/opt\""), "", "absolute working directory");
+	{
+		struct image_manifest *m = NULL;
+		char *t = with_app("\"workingDirectory\":\"\"");
+		char *e = errors_of(t, &m);
+		ok(!*e && m && m->app->working_directory == NULL,
+		   "empty workingDirectory means unset, as in appc");
+		image_manifest_free(m);
+		free(e);
+		free(t);
+		t = with("\"dependencies\":[{\"imageName\":\"b\",\"imageID\":\"\"}]");
+		e = errors_of(t, &m);
+		ok(!*e && m && m->dependencies[0].image_id == NULL, "empty imageID means unset");
+		image_manifest_free(m);
+		free(e);
+		free(t);
+	}
 	expect(with_app("\"workingDirectory\":\"opt\""),
 	       "app.workingDirectory: \"opt\" is not an absolute path", "relative working dir");
 	expect(with_app("\"environment\":[{\"name\":\"PATH\",\"value\":\"/bin\"},{\"name\":\"a.b-c_"

@@ -300,6 +300,18 @@ static void test_isolators(void)
 		   "iso.value.errno: \"enosys\" is not an uppercase errno name", "errno uppercase");
 	iso_expect("{\"name\":\"os/linux/seccomp-retain-set\",\"value\":{\"set\":[]}}",
 		   "iso.value.set: must not be empty", "seccomp set not empty");
+	iso_expect("{\"name\":\"os/linux/seccomp-remove-set\",\"value\":{\"set\":[\"\"]}}",
+		   "iso.value.set[0]: empty syscall name", "empty syscall name");
+	iso_expect("{\"name\":\"os/unix/sysctl\",\"value\":{\"\":\"1\"}}",
+		   "iso.value: empty or invalid sysctl name", "empty sysctl name");
+	iso_expect("{\"name\":\"resource/block-iops\",\"value\":{\"default\":\"true\",\"limit\":"
+		   "\"1\"}}",
+		   "iso.value.default: must be a boolean, not string",
+		   "default must be a JSON boolean");
+	e = iso_errors("{\"name\":\"resource/cpu\",\"value\":{\"request\":\"100m\"}}", &iso);
+	ok(!*e && iso.has_request && !iso.has_limit && iso.request == 100, "cpu request alone");
+	isolator_free(&iso);
+	free(e);
 	iso_expect("{\"name\":\"os/linux/selinux-context\",\"value\":{\"user\":\"system_u\","
 		   "\"role\":\"system_r\",\"type\":\"dhcpc_t\",\"level\":\"s0\"}}",
 		   "", "selinux context");
