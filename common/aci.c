@@ -197,6 +197,9 @@ static int reader_error(struct aci_reader *r, struct archive *a, struct err *e)
 	if (r->raw_error[0])
 		return err_set(e, "%s", r->raw_error);
 	const char *s = archive_error_string(a);
+	if (s &&
+	    (!strncmp(s, "Truncated input file", 20) || !strncmp(s, "Truncated tar archive", 21)))
+		return err_set(e, "truncated tar archive");
 	if (s && !strcmp(s, "Unrecognized archive format"))
 		return err_set(e, "not a tar archive, compressed or not");
 	return err_set(e, "%s", s ? s : "read error");

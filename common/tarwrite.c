@@ -73,6 +73,20 @@ int tarw_compression_parse(const char *s)
 	return -1;
 }
 
+/* libarchive's message, with the errno's text when it has one ("Write
+ * error" alone does not say the disk is full). */
+static void aerr(struct archive *a, char *buf, size_t n)
+{
+	const char *m = archive_error_string(a);
+	int en = archive_errno(a);
+	if (!m)
+		m = "archive error";
+	if (en > 0 && !strstr(m, strerror(en)))
+		snprintf(buf, n, "%s: %s", m, strerror(en));
+	else
+		snprintf(buf, n, "%s", m);
+}
+
 static int q_push(struct tarw *w, struct chunk c)
 {
 	pthread_mutex_lock(&w->mu);
@@ -110,9 +124,7 @@ static void *compress_main(void *arg)
 		free(c.data);
 		if (n < 0 || (size_t)n != c.len) {
 			pthread_mutex_lock(&w->mu);
-			snprintf(w->qerr, sizeof w->qerr, "%s",
-				 archive_error_string(w->cmp) ? archive_error_string(w->cmp)
-							      : "write error");
+			aerr(w->cmp, w->qerr, sizeof w->qerr);
 			w->qfailed = 1;
 			/* drop what is queued so the producer never waits */
 			for (; w->qcount; w->qcount--, w->qhead = (w->qhead + 1) % QLEN)
@@ -211,6 +223,8 @@ struct tarw *tarw_open(int outfd, const struct tarw_opts *o, struct err *e)
 	}
 	w->tar = archive_write_new();
 	archive_write_set_format_pax_restricted(w->tar);
+	/* xattrs as SCHILY.xattr only, the form GNU tar reads without warnings */
+	archive_write_set_format_option(w->tar, "pax", "xattrheader", "SCHILY");
 	archive_write_add_filter_none(w->tar);
 	archive_write_set_bytes_per_block(w->tar, 10240); /* tar(1)'s records */
 	if (archive_write_open(w->tar, w, NULL, tar_write_cb, NULL) != ARCHIVE_OK) {
@@ -483,8 +497,10 @@ static void stop_thread(struct tarw *w, int abort)
 int tarw_close(struct tarw *w, struct err *e)
 {
 	int r = 0;
-	if (archive_write_close(w->tar) != ARCHIVE_OK)
-		r = err_set(e, "%s", archive_error_string(w->tar));
+	if (archive_write_close(w->tar) != ARCHIVE_OK) {
+		aerr(w->tar, w->qerr, sizeof w->qerr);
+		r = err_set(e, "%s", w->qerr);
+	}
 	if (r == 0 && w->cur.len) {
 		struct chunk c = w->cur;
 		w->cur.data = NULL;
@@ -495,8 +511,10 @@ int tarw_close(struct tarw *w, struct err *e)
 	stop_thread(w, r < 0);
 	if (r == 0 && w->qfailed)
 		r = err_set(e, "%s", w->qerr);
-	if (r == 0 && w->cmp && archive_write_close(w->cmp) != ARCHIVE_OK)
-		r = err_set(e, "%s", archive_error_string(w->cmp));
+	if (r == 0 && w->cmp && archive_write_close(w->cmp) != ARCHIVE_OK) {
+		aerr(w->cmp, w->qerr, sizeof w->qerr);
+		r = err_set(e, "%s", w->qerr);
+	}
 	tarw_free(w);
 	return r;
 }

@@ -191,7 +191,7 @@ static void check_json(struct ctx *c, int fd, const char *head, size_t hlen, enu
 	if (t == VT_GUESS) {
 		struct json_doc d;
 		if (json_parse(&d, b.data, b.len, &e) < 0) {
-			report(c, "invalid JSON: %s", e.msg);
+			report(c, "%s", e.msg); /* "invalid JSON: line L, column C: ..." */
 			buf_free(&b);
 			verdict(c, "JSON");
 			return;
