@@ -80,8 +80,7 @@ int s1_setup_dev(struct s1_pod *pod, int rootfd, struct err *e)
 			goto fail;
 		}
 	}
-	close(dev);
-	return 0;
+	return dev; /* made read-only once volumes are mounted */
 fail:
 	close(dev);
 	return -1;

@@ -154,13 +154,36 @@ int bind_fd(int sfd, const char *src, int tfd, bool rec, bool ro, struct err *e)
 				 (sfd == AT_FDCWD ? 0 : AT_EMPTY_PATH));
 	if (tree < 0)
 		return err_sys(e, "bind %s", src);
-	if (ro && remount_ro_fd(tree, rec, e) < 0) {
+	/* nodev everywhere an app can write: CAP_MKNOD must not open disks */
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV | (ro ? MOUNT_ATTR_RDONLY : 0)};
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr, sizeof(attr)) <
+	    0) {
 		close(tree);
-		return err_wrap(e, "bind %s", src);
+		return err_sys(e, "bind %s", src);
 	}
 	int r = move_mount(tree, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 	close(tree);
 	return r < 0 ? err_sys(e, "bind %s", src) : 0;
+}
+
+/* The kernel knobs under /proc are not namespaced: read-only for apps
+ * (root in a pod could otherwise set core_pattern, sysrq ...). */
+static int harden_proc(int rootfd, struct err *e)
+{
+	static const char *const ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+					 "/proc/bus"};
+	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		int fd = root_open(rootfd, ro[i], O_PATH | O_NOFOLLOW, 0);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0)
+			return err_sys(e, "%s", ro[i]);
+		int r = bind_fd(fd, ro[i], fd, true, true, e);
+		close(fd);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Overlay options are comma- and colon-separated: refuse paths that would
@@ -186,7 +209,7 @@ int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e)
 		}
 		_cleanup_free_ char *opts =
 		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", app->lowerdir, upper, work);
-		if (mount_fd("overlay", tfd, "overlay", 0, opts) < 0) {
+		if (mount_fd("overlay", tfd, "overlay", MS_NODEV, opts) < 0) {
 			err_sys(e, "app %s: overlay mount of %s", app->name, app->lowerdir);
 			close(tfd);
 			return -1;
@@ -204,7 +227,14 @@ int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e)
 	int rootfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return err_sys(e, "app %s: %s", app->name, target);
-	int r = -1, fd;
+	int r = -1, fd, devfd = -1;
+	/* Device nodes in the image (or made by the app, which has CAP_MKNOD)
+	 * never open: only /dev, read-only, holds usable ones. */
+	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
+	if (mount_setattr(rootfd, "", AT_EMPTY_PATH, &nodev, sizeof(nodev)) < 0) {
+		err_sys(e, "nodev on the root");
+		goto wrap;
+	}
 
 	if (s1_setup_etc(pod, app, rootfd, e) < 0)
 		goto out;
@@ -216,6 +246,8 @@ int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e)
 		goto wrap;
 	}
 	close(fd);
+	if (harden_proc(rootfd, e) < 0)
+		goto wrap;
 	if ((fd = root_mkdir_p(rootfd, "/sys", e)) < 0)
 		goto wrap;
 	if (mount_fd("sysfs", fd, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) <
@@ -228,10 +260,12 @@ int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e)
 		}
 	}
 	close(fd);
-	if (s1_setup_dev(pod, rootfd, e) < 0)
+	if ((devfd = s1_setup_dev(pod, rootfd, e)) < 0)
 		goto wrap;
 	if (s1_setup_volumes(pod, app, rootfd, e) < 0)
 		goto out;
+	if (remount_ro_fd(devfd, false, e) < 0)
+		goto wrap;
 	if (app->readonly_rootfs && remount_ro_fd(rootfd, false, e) < 0)
 		goto wrap;
 	r = 0;
@@ -239,6 +273,8 @@ int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e)
 wrap:
 	err_wrap(e, "app %s", app->name);
 out:
+	if (devfd >= 0)
+		close(devfd);
 	close(rootfd);
 	return r;
 }

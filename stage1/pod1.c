@@ -135,6 +135,8 @@ void s1_pod_init(struct s1_pod *pod, int sync_fd)
 	struct err e = {0};
 	/* The pod dies with the outer stage1 process (and so with pod-run). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Apps must not reach our host fds through /proc/1/fd. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Out of the terminal's foreground group: a ^C reaches the outer
 	 * process, which forwards it once. */
 	setsid();

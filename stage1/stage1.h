@@ -164,7 +164,7 @@ int remount_ro_fd(int tfd, bool rec, struct err *e);
 int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e);
 int s1_pivot(struct s1_pod *pod, struct err *e);
 
-/* dev.c */
+/* dev.c: returns an fd on the new /dev (the caller makes it read-only). */
 int s1_setup_dev(struct s1_pod *pod, int rootfd, struct err *e);
 /* etc.c */
 int s1_setup_etc(struct s1_pod *pod, struct s1_app *app, int rootfd, struct err *e);
