@@ -12,19 +12,19 @@ static const struct {
 	const char *name;
 	enum isolator_kind kind;
 } iso_names[] = {
-	{ISO_NAME_CPU, ISO_CPU},
-	{ISO_NAME_MEMORY, ISO_MEMORY},
-	{ISO_NAME_BLOCK_BANDWIDTH, ISO_BLOCK_BANDWIDTH},
-	{ISO_NAME_BLOCK_IOPS, ISO_BLOCK_IOPS},
-	{ISO_NAME_NETWORK_BANDWIDTH, ISO_NETWORK_BANDWIDTH},
-	{ISO_NAME_CAPS_RETAIN, ISO_CAPS_RETAIN},
-	{ISO_NAME_CAPS_REMOVE, ISO_CAPS_REMOVE},
-	{ISO_NAME_NO_NEW_PRIVILEGES, ISO_NO_NEW_PRIVILEGES},
-	{ISO_NAME_SECCOMP_RETAIN, ISO_SECCOMP_RETAIN},
-	{ISO_NAME_SECCOMP_REMOVE, ISO_SECCOMP_REMOVE},
-	{ISO_NAME_SELINUX_CONTEXT, ISO_SELINUX_CONTEXT},
-	{ISO_NAME_APPARMOR_PROFILE, ISO_APPARMOR_PROFILE},
-	{ISO_NAME_SYSCTL, ISO_SYSCTL},
+    {ISO_NAME_CPU, ISO_CPU},
+    {ISO_NAME_MEMORY, ISO_MEMORY},
+    {ISO_NAME_BLOCK_BANDWIDTH, ISO_BLOCK_BANDWIDTH},
+    {ISO_NAME_BLOCK_IOPS, ISO_BLOCK_IOPS},
+    {ISO_NAME_NETWORK_BANDWIDTH, ISO_NETWORK_BANDWIDTH},
+    {ISO_NAME_CAPS_RETAIN, ISO_CAPS_RETAIN},
+    {ISO_NAME_CAPS_REMOVE, ISO_CAPS_REMOVE},
+    {ISO_NAME_NO_NEW_PRIVILEGES, ISO_NO_NEW_PRIVILEGES},
+    {ISO_NAME_SECCOMP_RETAIN, ISO_SECCOMP_RETAIN},
+    {ISO_NAME_SECCOMP_REMOVE, ISO_SECCOMP_REMOVE},
+    {ISO_NAME_SELINUX_CONTEXT, ISO_SELINUX_CONTEXT},
+    {ISO_NAME_APPARMOR_PROFILE, ISO_APPARMOR_PROFILE},
+    {ISO_NAME_SYSCTL, ISO_SYSCTL},
 };
 
 enum isolator_kind isolator_kind_of(const char *name)
@@ -56,8 +56,8 @@ static int quantity_member(const struct json_doc *d, int obj, const char *path, 
 	return r < 0 ? -1 : 1;
 }
 
-static void parse_resource(const struct json_doc *d, int v, const char *path,
-			   struct isolator *o, struct errlist *errs)
+static void parse_resource(const struct json_doc *d, int v, const char *path, struct isolator *o,
+			   struct errlist *errs)
 {
 	bool milli = o->kind == ISO_CPU;
 	bool needs_default = o->kind == ISO_BLOCK_BANDWIDTH || o->kind == ISO_BLOCK_IOPS ||
@@ -254,7 +254,7 @@ void isolators_validate(const struct isolator *iso, size_t n, const char *field,
 		if (first[k] < i)
 			errlist_add(errs, "%s[%zu]: only one %s isolator is allowed", field, i,
 				    iso[i].name);
-		enum isolator_kind other = k == ISO_CAPS_REMOVE      ? ISO_CAPS_RETAIN
+		enum isolator_kind other = k == ISO_CAPS_REMOVE	     ? ISO_CAPS_RETAIN
 					   : k == ISO_SECCOMP_REMOVE ? ISO_SECCOMP_RETAIN
 								     : ISO_OTHER;
 		if (other && first[other] != SIZE_MAX)
@@ -263,8 +263,14 @@ void isolators_validate(const struct isolator *iso, size_t n, const char *field,
 	}
 }
 
-static char *dup0(const char *s) { return s ? xstrdup(s) : NULL; }
-static bool eq0(const char *a, const char *b) { return a && b ? !strcmp(a, b) : a == b; }
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+static bool eq0(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
 
 void isolator_copy(struct isolator *dst, const struct isolator *src)
 {

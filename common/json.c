@@ -141,7 +141,10 @@ static int scan_string(struct scan *sc)
 	return fail(sc, "unterminated string");
 }
 
-static bool isdig(char c) { return c >= '0' && c <= '9'; }
+static bool isdig(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 static int scan_number(struct scan *sc)
 {
@@ -223,7 +226,8 @@ static int scan_container(struct scan *sc, int depth, char close)
 			return 0;
 		}
 		if (sc->s[sc->i] != ',')
-			return fail(sc, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+			return fail(sc,
+				    close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
 		sc->i++;
 		ws(sc);
 	}
@@ -313,7 +317,8 @@ static char *decode(const char *s, size_t n, size_t *outlen)
 			if (lo < 0xdc00 || lo > 0xdfff)
 				goto bad;
 			i += 6;
-			cp = 0x10000 + (((unsigned long)u - 0xd800) << 10) + ((unsigned long)lo - 0xdc00);
+			cp = 0x10000 + (((unsigned long)u - 0xd800) << 10) +
+			     ((unsigned long)lo - 0xdc00);
 		}
 		p += put_utf8(p, cp);
 	}
@@ -368,7 +373,8 @@ static int build(struct json_doc *d, const jsmntok_t *t, int i, struct err *e, i
 		for (int k = 0; k < t[i].size; k++) {
 			if (o->type == JSON_OBJECT) {
 				/* the key, then its value */
-				d->tok[j] = (struct json_tok){JSON_STRING, t[j].start, t[j].end, 0, j + 1};
+				d->tok[j] =
+				    (struct json_tok){JSON_STRING, t[j].start, t[j].end, 0, j + 1};
 				j = build(d, t, j + 1, e, dup);
 			} else {
 				j = build(d, t, j, e, dup);
@@ -382,8 +388,9 @@ static int build(struct json_doc *d, const jsmntok_t *t, int i, struct err *e, i
 			int k = 0;
 			json_for_each(d, i, it)
 			{
-				keys[k].s = decode(d->text + d->tok[it].start,
-						   (size_t)(d->tok[it].end - d->tok[it].start), &keys[k].n);
+				keys[k].s =
+				    decode(d->text + d->tok[it].start,
+					   (size_t)(d->tok[it].end - d->tok[it].start), &keys[k].n);
 				k++;
 			}
 			xqsort(keys, (size_t)k, sizeof(*keys), keycmp);
@@ -402,7 +409,10 @@ static int build(struct json_doc *d, const jsmntok_t *t, int i, struct err *e, i
 		return i + 1;
 	default: {
 		char c = d->text[t[i].start];
-		o->type = c == 't' ? JSON_TRUE : c == 'f' ? JSON_FALSE : c == 'n' ? JSON_NULL : JSON_NUMBER;
+		o->type = c == 't'   ? JSON_TRUE
+			  : c == 'f' ? JSON_FALSE
+			  : c == 'n' ? JSON_NULL
+				     : JSON_NUMBER;
 		o->skip = i + 1;
 		return i + 1;
 	}
@@ -428,7 +438,8 @@ int json_parse(struct json_doc *d, const char *text, size_t len, struct err *e)
 {
 	memset(d, 0, sizeof(*d));
 	if (len > JSON_MAX_SIZE)
-		return err_set(e, "JSON document too large (%zu bytes, limit %u)", len, JSON_MAX_SIZE);
+		return err_set(e, "JSON document too large (%zu bytes, limit %u)", len,
+			       JSON_MAX_SIZE);
 	struct scan sc = {text, len, 0, NULL};
 	ws(&sc);
 	if (sc.i >= len) {
@@ -494,7 +505,10 @@ void json_free(struct json_doc *d)
 
 /* ---- access ------------------------------------------------------------ */
 
-static bool valid(const struct json_doc *d, int v) { return v >= 0 && v < d->ntok; }
+static bool valid(const struct json_doc *d, int v)
+{
+	return v >= 0 && v < d->ntok;
+}
 
 enum json_type json_type(const struct json_doc *d, int v)
 {
@@ -503,7 +517,7 @@ enum json_type json_type(const struct json_doc *d, int v)
 
 const char *json_type_name(enum json_type t)
 {
-	static const char *const names[] = {"nothing", "object", "array", "string",
+	static const char *const names[] = {"nothing", "object",  "array",   "string",
 					    "number",  "boolean", "boolean", "null"};
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }

@@ -16,7 +16,7 @@
 #include "err.h"
 
 #define JSON_MAX_SIZE (16u << 20) /* bytes of text */
-#define JSON_MAX_DEPTH 64         /* nested arrays/objects allowed */
+#define JSON_MAX_DEPTH 64	  /* nested arrays/objects allowed */
 
 enum json_type {
 	JSON_NONE = 0, /* "absent" (index -1) */
@@ -32,8 +32,8 @@ enum json_type {
 struct json_tok {
 	enum json_type type;
 	int start, end; /* byte range in text (strings: inside the quotes) */
-	int size;       /* objects: members; arrays: elements; else 0 */
-	int skip;       /* index of the first token after this value's subtree */
+	int size;	/* objects: members; arrays: elements; else 0 */
+	int skip;	/* index of the first token after this value's subtree */
 };
 
 struct json_doc {
@@ -68,8 +68,11 @@ int json_get_exact(const struct json_doc *d, int obj, const char *key);
  * of each member; its value is json_member_value(). */
 int json_first(const struct json_doc *d, int v);
 int json_next(const struct json_doc *d, int parent, int cur);
-static inline int json_member_value(int key) { return key + 1; }
-#define json_for_each(d, parent, it)                                                       \
+static inline int json_member_value(int key)
+{
+	return key + 1;
+}
+#define json_for_each(d, parent, it)                                                               \
 	for (int it = json_first((d), (parent)); it >= 0; it = json_next((d), (parent), it))
 
 /* Typed getters. Each returns -1 if v is absent or of another type. */

@@ -57,10 +57,22 @@ static void close_(struct jsonw *w, char c)
 	buf_addc(w->b, c);
 }
 
-void jsonw_obj_begin(struct jsonw *w) { w_open(w, '{'); }
-void jsonw_obj_end(struct jsonw *w) { close_(w, '}'); }
-void jsonw_arr_begin(struct jsonw *w) { w_open(w, '['); }
-void jsonw_arr_end(struct jsonw *w) { close_(w, ']'); }
+void jsonw_obj_begin(struct jsonw *w)
+{
+	w_open(w, '{');
+}
+void jsonw_obj_end(struct jsonw *w)
+{
+	close_(w, '}');
+}
+void jsonw_arr_begin(struct jsonw *w)
+{
+	w_open(w, '[');
+}
+void jsonw_arr_end(struct jsonw *w)
+{
+	close_(w, ']');
+}
 
 void json_quote(struct buf *b, const char *s, size_t n)
 {
@@ -116,7 +128,10 @@ void jsonw_strn(struct jsonw *w, const char *s, size_t n)
 	json_quote(w->b, s, n);
 }
 
-void jsonw_str(struct jsonw *w, const char *s) { jsonw_strn(w, s, strlen(s)); }
+void jsonw_str(struct jsonw *w, const char *s)
+{
+	jsonw_strn(w, s, strlen(s));
+}
 
 void jsonw_int(struct jsonw *w, int64_t v)
 {
@@ -153,7 +168,8 @@ void jsonw_value(struct jsonw *w, const struct json_doc *d, int v)
 			/* the key's source text is a valid string body: keep it */
 			sep(w);
 			buf_addc(w->b, '"');
-			buf_add(w->b, d->text + d->tok[k].start, (size_t)(d->tok[k].end - d->tok[k].start));
+			buf_add(w->b, d->text + d->tok[k].start,
+				(size_t)(d->tok[k].end - d->tok[k].start));
 			buf_adds(w->b, w->pretty ? "\": " : "\":");
 			w->after_key = true;
 			jsonw_value(w, d, json_member_value(k));

@@ -18,7 +18,7 @@ struct jsonw {
 	int pretty;
 	int depth;
 	bool first[JSONW_MAX_DEPTH + 1]; /* nothing written yet at this level */
-	bool after_key;                  /* the next value follows a key */
+	bool after_key;			 /* the next value follows a key */
 };
 
 /* Start writing into b (appending to what it holds); pretty = 4-space indent. */

@@ -9,8 +9,14 @@
 #include "schema.h"
 #include "xalloc.h"
 
-static char *dup0(const char *s) { return s ? xstrdup(s) : NULL; }
-static bool eq0(const char *a, const char *b) { return a && b ? !strcmp(a, b) : a == b; }
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+static bool eq0(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
 
 #define QUOTED(var, s) _cleanup_free_ char *var = sch_quote(s)
 
@@ -25,12 +31,13 @@ static void env_validate(const struct kvlist *env, const char *path, struct errl
 			continue;
 		QUOTED(q, n);
 		if (!env_name_valid(n))
-			errlist_add(errs, "%s.environment[%zu].name: %s is not a valid environment "
-					  "variable name",
+			errlist_add(errs,
+				    "%s.environment[%zu].name: %s is not a valid environment "
+				    "variable name",
 				    path, i, q);
 		else if (dup[i])
-			errlist_add(errs, "%s.environment[%zu].name: duplicate variable %s", path, i,
-				    q);
+			errlist_add(errs, "%s.environment[%zu].name: duplicate variable %s", path,
+				    i, q);
 	}
 }
 
@@ -44,8 +51,9 @@ static void app_rules(const struct app *a, const char *path, struct errlist *err
 			continue;
 		QUOTED(q, h->name);
 		if (strcmp(h->name, "pre-start") && strcmp(h->name, "post-stop"))
-			errlist_add(errs, "%s.eventHandlers[%zu].name: %s is not pre-start or "
-					  "post-stop",
+			errlist_add(errs,
+				    "%s.eventHandlers[%zu].name: %s is not pre-start or "
+				    "post-stop",
 				    path, i, q);
 		else if (hdup[i])
 			errlist_add(errs, "%s.eventHandlers[%zu].name: duplicate handler %s", path,
@@ -65,10 +73,11 @@ static void app_rules(const struct app *a, const char *path, struct errlist *err
 			continue;
 		QUOTED(q, m->name);
 		if (!ac_name_valid(m->name))
-			errlist_add(errs, "%s.mountPoints[%zu].name: %s is not an AC name", path, i, q);
+			errlist_add(errs, "%s.mountPoints[%zu].name: %s is not an AC name", path, i,
+				    q);
 		if (mdup[i])
-			errlist_add(errs, "%s.mountPoints[%zu].name: duplicate mount point %s", path,
-				    i, q);
+			errlist_add(errs, "%s.mountPoints[%zu].name: duplicate mount point %s",
+				    path, i, q);
 	}
 	_cleanup_free_ bool *pdup = SCH_DUPS(a->ports, a->n_ports, name);
 	for (size_t i = 0; i < a->n_ports; i++)
@@ -332,7 +341,8 @@ void app_write(struct jsonw *w, const struct app *a)
 		jsonw_arr_begin(w);
 		for (size_t i = 0; i < a->n_event_handlers; i++) {
 			jsonw_obj_begin(w);
-			jsonw_kstr(w, "name", a->event_handlers[i].name ? a->event_handlers[i].name : "");
+			jsonw_kstr(w, "name",
+				   a->event_handlers[i].name ? a->event_handlers[i].name : "");
 			jsonw_key(w, "exec");
 			strlist_write(w, &a->event_handlers[i].exec);
 			jsonw_obj_end(w);
@@ -467,7 +477,8 @@ bool app_eq(const struct app *a, const struct app *b)
 			return false;
 	for (size_t i = 0; i < a->n_mount_points; i++) {
 		const struct mount_point *x = &a->mount_points[i], *y = &b->mount_points[i];
-		if (!eq0(x->name, y->name) || !eq0(x->path, y->path) || x->read_only != y->read_only)
+		if (!eq0(x->name, y->name) || !eq0(x->path, y->path) ||
+		    x->read_only != y->read_only)
 			return false;
 	}
 	for (size_t i = 0; i < a->n_ports; i++)
@@ -542,8 +553,9 @@ static void manifest_rules(const struct image_manifest *m, struct errlist *errs)
 		}
 		if (dep->image_id && !image_id_valid(dep->image_id)) {
 			QUOTED(q, dep->image_id);
-			errlist_add(errs, "dependencies[%zu].imageID: %s is not an image ID "
-					  "(sha512- and 128 lowercase hex digits)",
+			errlist_add(errs,
+				    "dependencies[%zu].imageID: %s is not an image ID "
+				    "(sha512- and 128 lowercase hex digits)",
 				    i, q);
 		}
 		_cleanup_free_ char *lp = xasprintf("dependencies[%zu].labels", i);
@@ -695,8 +707,8 @@ char *image_manifest_to_json(const struct image_manifest *m, int pretty)
 bool image_manifest_eq(const struct image_manifest *a, const struct image_manifest *b)
 {
 	if (!eq0(a->ac_kind, b->ac_kind) || !eq0(a->ac_version, b->ac_version) ||
-	    !eq0(a->name, b->name) || !kvlist_eq(&a->labels, &b->labels) || !app_eq(a->app, b->app) ||
-	    a->n_dependencies != b->n_dependencies ||
+	    !eq0(a->name, b->name) || !kvlist_eq(&a->labels, &b->labels) ||
+	    !app_eq(a->app, b->app) || a->n_dependencies != b->n_dependencies ||
 	    !strlist_eq(&a->path_whitelist, &b->path_whitelist) ||
 	    !kvlist_eq(&a->annotations, &b->annotations))
 		return false;

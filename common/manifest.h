@@ -57,15 +57,15 @@ struct app {
 
 struct dependency {
 	char *image_name; /* AC Identifier, required */
-	char *image_id;   /* NULL if absent; else a full image ID */
+	char *image_id;	  /* NULL if absent; else a full image ID */
 	struct kvlist labels;
 	uint64_t size; /* 0 = absent */
 };
 
 struct image_manifest {
-	char *ac_kind;    /* "ImageManifest" */
+	char *ac_kind;	  /* "ImageManifest" */
 	char *ac_version; /* SemVer */
-	char *name;       /* AC Identifier */
+	char *name;	  /* AC Identifier */
 	struct kvlist labels;
 	struct app *app; /* NULL if absent */
 	struct dependency *dependencies;

@@ -9,8 +9,14 @@
 #include "schema.h"
 #include "xalloc.h"
 
-static char *dup0(const char *s) { return s ? xstrdup(s) : NULL; }
-static bool eq0(const char *a, const char *b) { return a && b ? !strcmp(a, b) : a == b; }
+static char *dup0(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+static bool eq0(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
 
 #define QUOTED(var, s) _cleanup_free_ char *var = sch_quote(s)
 
@@ -96,8 +102,9 @@ static void pod_rules(const struct pod_manifest *p, struct errlist *errs)
 		}
 		if (a->image.id && !image_id_valid(a->image.id)) {
 			QUOTED(q, a->image.id);
-			errlist_add(errs, "%s.image.id: %s is not an image ID (sha512- and 128 "
-					  "lowercase hex digits)",
+			errlist_add(errs,
+				    "%s.image.id: %s is not an image ID (sha512- and 128 "
+				    "lowercase hex digits)",
 				    ap, q);
 		}
 		if (a->image.name && !ac_identifier_valid(a->image.name)) {
@@ -652,8 +659,8 @@ struct pod_manifest *pod_manifest_new(void)
 	return p;
 }
 
-struct pod_app *pod_manifest_add_app(struct pod_manifest *p, const char *name,
-				     const char *image_id, const struct app *app)
+struct pod_app *pod_manifest_add_app(struct pod_manifest *p, const char *name, const char *image_id,
+				     const struct app *app)
 {
 	p->apps = xreallocarray(p->apps, p->n_apps + 1, sizeof(*p->apps));
 	struct pod_app *a = &p->apps[p->n_apps++];
@@ -676,8 +683,8 @@ struct volume *pod_manifest_add_volume(struct pod_manifest *p, const char *name,
 	return v;
 }
 
-struct pod_port *pod_manifest_add_port(struct pod_manifest *p, const char *name,
-				       unsigned host_port, const char *host_ip)
+struct pod_port *pod_manifest_add_port(struct pod_manifest *p, const char *name, unsigned host_port,
+				       const char *host_ip)
 {
 	p->ports = xreallocarray(p->ports, p->n_ports + 1, sizeof(*p->ports));
 	struct pod_port *pp = &p->ports[p->n_ports++];

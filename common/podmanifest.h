@@ -21,19 +21,19 @@ enum tristate { TRI_UNSET = 0, TRI_TRUE, TRI_FALSE };
 enum volume_kind { VOLUME_HOST = 1, VOLUME_EMPTY };
 
 struct volume {
-	char *name;            /* AC Name */
+	char *name;	       /* AC Name */
 	enum volume_kind kind; /* required */
-	char *source;          /* host: required, absolute; else NULL */
+	char *source;	       /* host: required, absolute; else NULL */
 	bool read_only;
 	enum tristate recursive; /* host only; unset means recursive (spec) */
-	char *mode;              /* empty only: octal string, NULL = "0755" */
-	bool has_uid, has_gid;   /* empty only; absent = 0 */
+	char *mode;		 /* empty only: octal string, NULL = "0755" */
+	bool has_uid, has_gid;	 /* empty only; absent = 0 */
 	uint32_t uid, gid;
 };
 
 struct mount {
-	char *volume;              /* AC Name */
-	char *path;                /* required */
+	char *volume;		   /* AC Name */
+	char *path;		   /* required */
 	struct volume *app_volume; /* NULL if absent */
 };
 
@@ -54,9 +54,9 @@ struct pod_app {
 };
 
 struct pod_port {
-	char *name;        /* AC Name, unique */
-	unsigned host_port; /* required, 1..65535 */
-	char *host_ip;     /* NULL if absent; dotted quad */
+	char *name;	       /* AC Name, unique */
+	unsigned host_port;    /* required, 1..65535 */
+	char *host_ip;	       /* NULL if absent; dotted quad */
 	struct port *pod_port; /* NULL if absent */
 };
 
@@ -91,13 +91,13 @@ void pod_manifest_free(struct pod_manifest *p);
  * pod_manifest_validate. */
 struct pod_manifest *pod_manifest_new(void);
 /* Add an app; app may be NULL (no override) and is copied otherwise. */
-struct pod_app *pod_manifest_add_app(struct pod_manifest *p, const char *name,
-				     const char *image_id, const struct app *app);
+struct pod_app *pod_manifest_add_app(struct pod_manifest *p, const char *name, const char *image_id,
+				     const struct app *app);
 /* Add a volume of kind VOLUME_HOST (source required) or VOLUME_EMPTY. */
 struct volume *pod_manifest_add_volume(struct pod_manifest *p, const char *name,
 				       enum volume_kind kind, const char *source);
-struct pod_port *pod_manifest_add_port(struct pod_manifest *p, const char *name,
-				       unsigned host_port, const char *host_ip);
+struct pod_port *pod_manifest_add_port(struct pod_manifest *p, const char *name, unsigned host_port,
+				       const char *host_ip);
 /* Set (replace or add) a pod annotation. */
 void pod_manifest_add_annotation(struct pod_manifest *p, const char *name, const char *value);
 /* Add a mount to an app (app_volume may be NULL; it is copied). */

@@ -12,7 +12,10 @@ char *sch_field(const char *base, const char *key)
 	return base && *base ? xasprintf("%s.%s", base, key) : xstrdup(key);
 }
 
-char *sch_index(const char *base, size_t i) { return xasprintf("%s[%zu]", base, i); }
+char *sch_index(const char *base, size_t i)
+{
+	return xasprintf("%s[%zu]", base, i);
+}
 
 char *sch_quote(const char *s)
 {
@@ -44,8 +47,8 @@ char *sch_str_at(const struct json_doc *d, int v, const char *path, struct errli
 	return s;
 }
 
-char *sch_str(const struct json_doc *d, int obj, const char *base, const char *key,
-	      bool required, struct errlist *errs)
+char *sch_str(const struct json_doc *d, int obj, const char *base, const char *key, bool required,
+	      struct errlist *errs)
 {
 	int v = sch_get(d, obj, key);
 	_cleanup_free_ char *p = sch_field(base, key);
@@ -124,8 +127,8 @@ int sch_array(const struct json_doc *d, int obj, const char *base, const char *k
 	return sch_typed(d, obj, base, key, required, JSON_ARRAY, errs);
 }
 
-int sch_object(const struct json_doc *d, int obj, const char *base, const char *key,
-	       bool required, struct errlist *errs)
+int sch_object(const struct json_doc *d, int obj, const char *base, const char *key, bool required,
+	       struct errlist *errs)
 {
 	return sch_typed(d, obj, base, key, required, JSON_OBJECT, errs);
 }

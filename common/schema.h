@@ -24,8 +24,8 @@ char *sch_quote(const char *s);
 int sch_get(const struct json_doc *d, int obj, const char *key);
 /* A string member: NULL if absent (adds "PATH.key: required" when required)
  * or wrong ("PATH.key: must be a string"). */
-char *sch_str(const struct json_doc *d, int obj, const char *base, const char *key,
-	      bool required, struct errlist *errs);
+char *sch_str(const struct json_doc *d, int obj, const char *base, const char *key, bool required,
+	      struct errlist *errs);
 /* A string value v itself; path names it. */
 char *sch_str_at(const struct json_doc *d, int v, const char *path, struct errlist *errs);
 /* A boolean member: 1 present, 0 absent, -1 wrong type (reported). */
@@ -39,8 +39,8 @@ int sch_int(const struct json_doc *d, int obj, const char *base, const char *key
  * -1 when absent (reported when required) or of the wrong type (reported). */
 int sch_array(const struct json_doc *d, int obj, const char *base, const char *key, bool required,
 	      struct errlist *errs);
-int sch_object(const struct json_doc *d, int obj, const char *base, const char *key,
-	       bool required, struct errlist *errs);
+int sch_object(const struct json_doc *d, int obj, const char *base, const char *key, bool required,
+	       struct errlist *errs);
 /* A [{"name": ..., "value": ...}] list into out (name and value required). */
 void sch_kvlist(const struct json_doc *d, int obj, const char *base, const char *key,
 		struct kvlist *out, struct errlist *errs);
@@ -56,6 +56,7 @@ void sch_strlist(const struct json_doc *d, int obj, const char *base, const char
  * has the same name. NULL and "" names are never marked. names[i] is read
  * at base + i * stride (so it works on arrays of structs). */
 bool *sch_dups(const void *base, size_t n, size_t stride, size_t name_offset);
-#define SCH_DUPS(arr, n, field) sch_dups((arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), field))
+#define SCH_DUPS(arr, n, field)                                                                    \
+	sch_dups((arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), field))
 
 #endif

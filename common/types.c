@@ -133,7 +133,10 @@ void strlist_free(struct strlist *l)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+static bool lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 /* ^[a-z0-9]+([SEP][a-z0-9]+)*$ */
 static bool sep_words(const char *s, const char *seps)
@@ -149,8 +152,14 @@ static bool sep_words(const char *s, const char *seps)
 	return true;
 }
 
-bool ac_identifier_valid(const char *s) { return sep_words(s, "-._~/"); }
-bool ac_name_valid(const char *s) { return sep_words(s, "-"); }
+bool ac_identifier_valid(const char *s)
+{
+	return sep_words(s, "-._~/");
+}
+bool ac_name_valid(const char *s)
+{
+	return sep_words(s, "-");
+}
 
 bool ac_kind_valid(const char *s)
 {
@@ -179,7 +188,8 @@ static size_t dot_ids(const char *s, bool numeric_rule)
 	for (;;) {
 		size_t n = 0;
 		bool alldig = true;
-		while (isascii((unsigned char)p[n]) && (isalnum((unsigned char)p[n]) || p[n] == '-')) {
+		while (isascii((unsigned char)p[n]) &&
+		       (isalnum((unsigned char)p[n]) || p[n] == '-')) {
 			if (!isdigit((unsigned char)p[n]))
 				alldig = false;
 			n++;
@@ -296,7 +306,10 @@ bool env_name_valid(const char *s)
 	return true;
 }
 
-bool abs_path_valid(const char *s) { return s && s[0] == '/'; }
+bool abs_path_valid(const char *s)
+{
+	return s && s[0] == '/';
+}
 
 /* n digits at s, value in [lo, hi]; advances *s. */
 static bool digits(const char **s, int n, int lo, int hi)
@@ -392,9 +405,9 @@ bool ipv4_valid(const char *s)
 static const struct {
 	const char *os, *arches;
 } os_arch_table[] = {
-	{"linux", "amd64 i386 aarch64 aarch64_be armv6l armv7l armv7b ppc64 ppc64le s390x"},
-	{"freebsd", "amd64 i386 arm"},
-	{"darwin", "x86_64 i386"},
+    {"linux", "amd64 i386 aarch64 aarch64_be armv6l armv7l armv7b ppc64 ppc64le s390x"},
+    {"freebsd", "amd64 i386 arm"},
+    {"darwin", "x86_64 i386"},
 };
 
 const char *os_arches(const char *os)
@@ -429,11 +442,11 @@ bool os_arch_valid(const char *os, const char *arch)
 const char *appc_arch_from_machine(const char *m)
 {
 	static const char *const map[][2] = {
-		{"x86_64", "amd64"},     {"amd64", "amd64"},   {"i386", "i386"},
-		{"i486", "i386"},        {"i586", "i386"},     {"i686", "i386"},
-		{"aarch64", "aarch64"},  {"arm64", "aarch64"}, {"aarch64_be", "aarch64_be"},
-		{"armv6l", "armv6l"},    {"armv7l", "armv7l"}, {"armv7b", "armv7b"},
-		{"ppc64", "ppc64"},      {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
+	    {"x86_64", "amd64"},    {"amd64", "amd64"},	    {"i386", "i386"},
+	    {"i486", "i386"},	    {"i586", "i386"},	    {"i686", "i386"},
+	    {"aarch64", "aarch64"}, {"arm64", "aarch64"},   {"aarch64_be", "aarch64_be"},
+	    {"armv6l", "armv6l"},   {"armv7l", "armv7l"},   {"armv7b", "armv7b"},
+	    {"ppc64", "ppc64"},	    {"ppc64le", "ppc64le"}, {"s390x", "s390x"},
 	};
 	for (size_t i = 0; m && i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(m, map[i][0]))
@@ -476,7 +489,8 @@ void labels_validate(const struct kvlist *l, const char *field, struct errlist *
 	names_validate(l, field, "label", errs);
 	for (size_t i = 0; i < l->n; i++)
 		if (!strcmp(l->v[i].name, "name"))
-			errlist_add(errs, "%s[%zu].name: \"name\" cannot be a label name", field, i);
+			errlist_add(errs, "%s[%zu].name: \"name\" cannot be a label name", field,
+				    i);
 	const char *os = kvlist_get(l, "os"), *arch = kvlist_get(l, "arch");
 	if (!os)
 		return;
@@ -497,9 +511,11 @@ void annotations_validate(const struct kvlist *l, const char *field, struct errl
 		const char *n = l->v[i].name, *v = l->v[i].value;
 		_cleanup_free_ char *q = sch_quote(v);
 		if (!strcmp(n, "created") && !rfc3339_valid(v))
-			errlist_add(errs, "%s[%zu].value: %s is not an RFC 3339 timestamp", field, i, q);
+			errlist_add(errs, "%s[%zu].value: %s is not an RFC 3339 timestamp", field,
+				    i, q);
 		if ((!strcmp(n, "homepage") || !strcmp(n, "documentation")) && !http_url_valid(v))
-			errlist_add(errs, "%s[%zu].value: %s is not an http or https URL", field, i, q);
+			errlist_add(errs, "%s[%zu].value: %s is not an http or https URL", field, i,
+				    q);
 	}
 }
 
@@ -542,9 +558,9 @@ static int quantity(const char *s, int scale, int64_t *out)
 		const char *suf;
 		int e10, e2;
 	} sufs[] = {
-		{"", 0, 0},   {"m", -3, 0}, {"k", 3, 0},   {"K", 3, 0},   {"M", 6, 0},
-		{"G", 9, 0},  {"T", 12, 0}, {"P", 15, 0},  {"E", 18, 0},  {"Ki", 0, 10},
-		{"Mi", 0, 20}, {"Gi", 0, 30}, {"Ti", 0, 40}, {"Pi", 0, 50}, {"Ei", 0, 60},
+	    {"", 0, 0},	   {"m", -3, 0},  {"k", 3, 0},	 {"K", 3, 0},	{"M", 6, 0},
+	    {"G", 9, 0},   {"T", 12, 0},  {"P", 15, 0},	 {"E", 18, 0},	{"Ki", 0, 10},
+	    {"Mi", 0, 20}, {"Gi", 0, 30}, {"Ti", 0, 40}, {"Pi", 0, 50}, {"Ei", 0, 60},
 	};
 	bool found = false;
 	for (size_t i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++)
@@ -576,7 +592,8 @@ static int quantity(const char *s, int scale, int64_t *out)
 	}
 	for (; e2 > 0; e2--) {
 		mant *= 2;
-		if (mant > lim * 1000000000000000000LL) /* far beyond; dividing later cannot save it */
+		if (mant >
+		    lim * 1000000000000000000LL) /* far beyond; dividing later cannot save it */
 			return -1;
 	}
 	for (; e10 > 0; e10--) {
@@ -599,23 +616,59 @@ static int quantity(const char *s, int scale, int64_t *out)
 	return 0;
 }
 
-int quantity_parse(const char *s, int64_t *out) { return quantity(s, 0, out); }
-int quantity_parse_milli(const char *s, int64_t *out) { return quantity(s, 3, out); }
+int quantity_parse(const char *s, int64_t *out)
+{
+	return quantity(s, 0, out);
+}
+int quantity_parse_milli(const char *s, int64_t *out)
+{
+	return quantity(s, 3, out);
+}
 
 /* ---- capabilities and errno --------------------------------------------- */
 
 static const char *const caps[] = {
-	"CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-	"CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 };
 
 int capability_from_name(const char *s)
@@ -675,13 +728,15 @@ void port_copy(struct port *dst, const struct port *src)
 	dst->protocol = src->protocol ? xstrdup(src->protocol) : NULL;
 }
 
-static bool streq0(const char *a, const char *b) { return a && b ? !strcmp(a, b) : a == b; }
+static bool streq0(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
 
 bool port_eq(const struct port *a, const struct port *b)
 {
-	return streq0(a->name, b->name) && streq0(a->protocol, b->protocol) &&
-	       a->port == b->port && a->count == b->count &&
-	       a->socket_activated == b->socket_activated;
+	return streq0(a->name, b->name) && streq0(a->protocol, b->protocol) && a->port == b->port &&
+	       a->count == b->count && a->socket_activated == b->socket_activated;
 }
 
 void port_free(struct port *p)

@@ -204,9 +204,9 @@ bool errno_name_valid(const char *s);
 
 /* An image manifest port (also a pod manifest's podPort). */
 struct port {
-	char *name;     /* AC Name */
+	char *name;	/* AC Name */
 	char *protocol; /* required, free-form ("tcp", "udp") */
-	unsigned port;  /* 1..65535 */
+	unsigned port;	/* 1..65535 */
 	unsigned count; /* >= 1 (defaults to 1); port + count - 1 <= 65535 */
 	bool socket_activated;
 };

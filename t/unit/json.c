@@ -47,23 +47,81 @@ static const char *show(const char *s)
 static void test_strict(void)
 {
 	static const char *good[] = {
-		"{}", "[]", "0", "-0", "1.5e+10", "-12.25E-3", "true", "false", "null", "\"\"",
-		" \t\r\n{\"a\" : [ 1 , 2 ] }\n", "\"\\u00e9\\ud83d\\ude00\"", "\"caf\xc3\xa9\"",
-		"\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "[[[[]]]]", "{\"a\":{\"b\":{}}}", "1E5",
-		"\"\xf0\x9f\x98\x80\"", "123456789012345678901234567890",
+	    "{}",
+	    "[]",
+	    "0",
+	    "-0",
+	    "1.5e+10",
+	    "-12.25E-3",
+	    "true",
+	    "false",
+	    "null",
+	    "\"\"",
+	    " \t\r\n{\"a\" : [ 1 , 2 ] }\n",
+	    "\"\\u00e9\\ud83d\\ude00\"",
+	    "\"caf\xc3\xa9\"",
+	    "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+	    "[[[[]]]]",
+	    "{\"a\":{\"b\":{}}}",
+	    "1E5",
+	    "\"\xf0\x9f\x98\x80\"",
+	    "123456789012345678901234567890",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		ok(parses(good[i]), "valid JSON accepted: %s", show(good[i]));
 	static const char *bad[] = {
-		"",          " ",           "{",          "}",            "[1,]",       "[,1]",
-		"{\"a\":1,}", "{\"a\" 1}",  "{a:1}",      "{\"a\":1 \"b\":2}", "[1 2]",  "01",
-		"1.",        ".5",          "+1",         "1e",           "1e+",        "-",
-		"--1",       "0x10",        "NaN",        "Infinity",     "tru",        "truex",
-		"nul",       "True",        "'a'",        "\"a",          "\"\\x\"",    "\"\\u12\"",
-		"\"\\u12g4\"", "\"\t\"",    "\"\n\"",     "\"\\ud800\"",  "\"\\udc00\"", "\"\\ud800\\u0041\"",
-		"\"\xff\"",  "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"",
-		"{} {}",     "[] x",        "1 2",        "{\"a\":1}}",   "[\"a\":1]",  "{1:2}",
-		"{\"a\"}",   "[true false]", "{\"a\":1,\"a\":2}", "/* c */ {}", "{} // c",
+	    "",
+	    " ",
+	    "{",
+	    "}",
+	    "[1,]",
+	    "[,1]",
+	    "{\"a\":1,}",
+	    "{\"a\" 1}",
+	    "{a:1}",
+	    "{\"a\":1 \"b\":2}",
+	    "[1 2]",
+	    "01",
+	    "1.",
+	    ".5",
+	    "+1",
+	    "1e",
+	    "1e+",
+	    "-",
+	    "--1",
+	    "0x10",
+	    "NaN",
+	    "Infinity",
+	    "tru",
+	    "truex",
+	    "nul",
+	    "True",
+	    "'a'",
+	    "\"a",
+	    "\"\\x\"",
+	    "\"\\u12\"",
+	    "\"\\u12g4\"",
+	    "\"\t\"",
+	    "\"\n\"",
+	    "\"\\ud800\"",
+	    "\"\\udc00\"",
+	    "\"\\ud800\\u0041\"",
+	    "\"\xff\"",
+	    "\"\xc0\xaf\"",
+	    "\"\xed\xa0\x80\"",
+	    "\"\xf4\x90\x80\x80\"",
+	    "\"\xe2\x82\"",
+	    "{} {}",
+	    "[] x",
+	    "1 2",
+	    "{\"a\":1}}",
+	    "[\"a\":1]",
+	    "{1:2}",
+	    "{\"a\"}",
+	    "[true false]",
+	    "{\"a\":1,\"a\":2}",
+	    "/* c */ {}",
+	    "{} // c",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(!parses(bad[i]), "invalid JSON refused: %s", show(bad[i]));
@@ -116,7 +174,8 @@ static void test_hostile(void)
 	blob[0] = '0';
 	struct json_doc d;
 	struct err e;
-	ok(json_parse(&d, blob, big, &e) < 0 && strstr(e.msg, "too large"), "oversized text refused");
+	ok(json_parse(&d, blob, big, &e) < 0 && strstr(e.msg, "too large"),
+	   "oversized text refused");
 	free(blob);
 
 	/* many tokens: the token array grows */
@@ -230,11 +289,12 @@ static void test_writer(void)
 	jsonw_str(&w, "");
 	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
-	is_str(b.data,
-	       "{\"s\":\"q\\\"b\\\\n\\n\\t\\u0001\\u001f\x7f\xc3\xa9\",\"i\":-9223372036854775808,"
-	       "\"u\":18446744073709551615,\"t\":true,\"n\":null,\"a\":[],\"o\":{},\"r\":{\"x\":[1]},"
-	       "\"z\":[1,\"\"]}",
-	       "compact output with escapes, in written order");
+	is_str(
+	    b.data,
+	    "{\"s\":\"q\\\"b\\\\n\\n\\t\\u0001\\u001f\x7f\xc3\xa9\",\"i\":-9223372036854775808,"
+	    "\"u\":18446744073709551615,\"t\":true,\"n\":null,\"a\":[],\"o\":{},\"r\":{\"x\":[1]},"
+	    "\"z\":[1,\"\"]}",
+	    "compact output with escapes, in written order");
 	struct json_doc d;
 	struct err e;
 	ok(json_parse(&d, b.data, b.len, &e) == 0, "writer output is valid JSON");
@@ -257,13 +317,13 @@ static void test_writer(void)
 	jsonw_arr_begin(&w);
 	jsonw_arr_end(&w);
 	jsonw_obj_end(&w);
-	is_str(b.data,
-	       "{\n    \"a\": [\n        1,\n        {\n            \"k\": \"v\"\n        }\n    ],\n"
-	       "    \"e\": []\n}",
-	       "pretty output: 4-space indent, empty containers inline");
+	is_str(
+	    b.data,
+	    "{\n    \"a\": [\n        1,\n        {\n            \"k\": \"v\"\n        }\n    ],\n"
+	    "    \"e\": []\n}",
+	    "pretty output: 4-space indent, empty containers inline");
 	buf_free(&b);
 }
-
 
 static void test_writer_raw(void)
 {
@@ -277,7 +337,8 @@ static void test_writer_raw(void)
 	jsonw_raw(&w, "not json");
 	jsonw_obj_end(&w);
 	is_str(b.data,
-	       "{\n    \"v\": {\n        \"a\": [\n            1,\n            \"x\\u0041\"\n        ],\n"
+	       "{\n    \"v\": {\n        \"a\": [\n            1,\n            \"x\\u0041\"\n      "
+	       "  ],\n"
 	       "        \"b\": {}\n    },\n    \"bad\": not json\n}",
 	       "raw JSON re-indented when pretty, escapes kept; unparsable raw inserted as is");
 	buf_free(&b);

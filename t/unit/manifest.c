@@ -53,21 +53,21 @@ static char *with(const char *fields)
 /* A minimal valid manifest whose app has FIELDS added. */
 static char *with_app(const char *fields)
 {
-	char *app = xasprintf("\"app\":{\"user\":\"0\",\"group\":\"0\"%s%s}", *fields ? "," : "",
-			      fields);
+	char *app =
+	    xasprintf("\"app\":{\"user\":\"0\",\"group\":\"0\"%s%s}", *fields ? "," : "", fields);
 	char *s = with(app);
 	free(app);
 	return s;
 }
 
 /* Check that manifest text s gives exactly the error list want. */
-#define expect(s, want, ...)                                                                   \
-	do {                                                                                   \
-		char *s_ = (s);                                                                \
-		char *got_ = errors_of(s_, NULL);                                              \
-		is_str(got_, want, __VA_ARGS__);                                               \
-		free(got_);                                                                    \
-		free(s_);                                                                      \
+#define expect(s, want, ...)                                                                       \
+	do {                                                                                       \
+		char *s_ = (s);                                                                    \
+		char *got_ = errors_of(s_, NULL);                                                  \
+		is_str(got_, want, __VA_ARGS__);                                                   \
+		free(got_);                                                                        \
+		free(s_);                                                                          \
 	} while (0)
 
 static void test_minimal(void)
@@ -78,8 +78,10 @@ static void test_minimal(void)
 	is_str(e, "", "minimal manifest is valid");
 	ok(m && !m->app && !m->labels.n, "minimal manifest has no app or labels");
 	char *out = image_manifest_to_json(m, 0);
-	is_str(out, "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/app\"}",
-	       "minimal manifest written compact");
+	is_str(
+	    out,
+	    "{\"acKind\":\"ImageManifest\",\"acVersion\":\"0.8.11\",\"name\":\"example.com/app\"}",
+	    "minimal manifest written compact");
 	free(out);
 	image_manifest_free(m);
 	free(e);
@@ -112,9 +114,11 @@ static void test_labels(void)
 	       "", "good labels");
 	expect(with("\"labels\":[{\"name\":\"a\",\"value\":\"1\"},{\"name\":\"b\",\"value\":\"2\"},"
 		    "{\"name\":\"Foo\",\"value\":\"3\"}]"),
-	       "labels[2].name: \"Foo\" is not an AC identifier", "label name must be AC identifier");
-	expect(with("\"labels\":[{\"name\":\"a\",\"value\":\"1\"},{\"name\":\"a\",\"value\":\"2\"}]"),
-	       "labels[1].name: duplicate label \"a\"", "duplicate labels");
+	       "labels[2].name: \"Foo\" is not an AC identifier",
+	       "label name must be AC identifier");
+	expect(
+	    with("\"labels\":[{\"name\":\"a\",\"value\":\"1\"},{\"name\":\"a\",\"value\":\"2\"}]"),
+	    "labels[1].name: duplicate label \"a\"", "duplicate labels");
 	expect(with("\"labels\":[{\"name\":\"name\",\"value\":\"x\"}]"),
 	       "labels[0].name: \"name\" cannot be a label name", "label called name");
 	expect(with("\"labels\":[{\"name\":\"os\",\"value\":\"plan9\"}]"),
@@ -140,7 +144,8 @@ static void test_labels(void)
 
 static void test_app(void)
 {
-	expect(with("\"app\":{}"), "app.user: required\napp.group: required", "app needs user, group");
+	expect(with("\"app\":{}"), "app.user: required\napp.group: required",
+	       "app needs user, group");
 	expect(with("\"app\":{\"user\":\"\",\"group\":\"0\"}"), "app.user: required",
 	       "empty user refused");
 	expect(with("\"app\":[]"), "app: must be an object, not array", "app not an object");
@@ -199,15 +204,17 @@ static void test_app(void)
 	expect(with_app("\"environment\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"A\","
 			"\"value\":\"2\"}]"),
 	       "app.environment[1].name: duplicate variable \"A\"", "duplicate env");
-	expect(with_app("\"mountPoints\":[{\"name\":\"data\",\"path\":\"/data\",\"readOnly\":true}]"),
-	       "", "mount point");
+	expect(
+	    with_app("\"mountPoints\":[{\"name\":\"data\",\"path\":\"/data\",\"readOnly\":true}]"),
+	    "", "mount point");
 	expect(with_app("\"mountPoints\":[{\"name\":\"Data\",\"path\":\"/data\"}]"),
 	       "app.mountPoints[0].name: \"Data\" is not an AC name", "mount point name AC name");
-	expect(with_app("\"mountPoints\":[{\"name\":\"data\"}]"), "app.mountPoints[0].path: required",
-	       "mount point without path");
-	expect(with_app("\"mountPoints\":[{\"name\":\"d\",\"path\":\"/a\"},{\"name\":\"d\",\"path\":"
-			"\"/b\"}]"),
-	       "app.mountPoints[1].name: duplicate mount point \"d\"", "duplicate mount points");
+	expect(with_app("\"mountPoints\":[{\"name\":\"data\"}]"),
+	       "app.mountPoints[0].path: required", "mount point without path");
+	expect(
+	    with_app("\"mountPoints\":[{\"name\":\"d\",\"path\":\"/a\"},{\"name\":\"d\",\"path\":"
+		     "\"/b\"}]"),
+	    "app.mountPoints[1].name: duplicate mount point \"d\"", "duplicate mount points");
 	expect(with_app("\"mountPoints\":[{\"name\":\"d\",\"path\":\"/a\",\"readOnly\":\"yes\"}]"),
 	       "app.mountPoints[0].readOnly: must be a boolean, not string", "readOnly boolean");
 	expect(with_app("\"ports\":[{\"name\":\"http\",\"protocol\":\"tcp\",\"port\":80}]"), "",
@@ -218,7 +225,8 @@ static void test_app(void)
 	       "app.ports[0].port: 65536 is not an integer in 1..65535", "port 65536");
 	expect(with_app("\"ports\":[{\"name\":\"r\",\"protocol\":\"tcp\",\"port\":65000,\"count\":"
 			"600}]"),
-	       "app.ports[0].count: port range 65000-65599 ends above 65535", "port range overflow");
+	       "app.ports[0].count: port range 65000-65599 ends above 65535",
+	       "port range overflow");
 	expect(with_app("\"ports\":[{\"name\":\"r\",\"protocol\":\"tcp\",\"port\":65000,\"count\":"
 			"536}]"),
 	       "", "port range ending at 65535");
@@ -227,13 +235,14 @@ static void test_app(void)
 	expect(with_app("\"ports\":[{\"name\":\"HTTP\",\"port\":80}]"),
 	       "app.ports[0].name: \"HTTP\" is not an AC name\napp.ports[0].protocol: required",
 	       "port name and protocol");
-	expect(with_app("\"ports\":[{\"name\":\"a\",\"protocol\":\"tcp\",\"port\":1},{\"name\":\"a\","
-			"\"protocol\":\"udp\",\"port\":2}]"),
-	       "app.ports[1].name: duplicate port \"a\"", "duplicate port names");
+	expect(
+	    with_app("\"ports\":[{\"name\":\"a\",\"protocol\":\"tcp\",\"port\":1},{\"name\":\"a\","
+		     "\"protocol\":\"udp\",\"port\":2}]"),
+	    "app.ports[1].name: duplicate port \"a\"", "duplicate port names");
 	expect(with_app("\"userAnnotations\":{\"any key\":\"v\"},\"userLabels\":{\"k\":\"v\"}"), "",
 	       "user annotations and labels");
-	expect(with_app("\"userLabels\":{\"k\":1}"), "app.userLabels.k: must be a string, not number",
-	       "user label values are strings");
+	expect(with_app("\"userLabels\":{\"k\":1}"),
+	       "app.userLabels.k: must be a string, not number", "user label values are strings");
 	expect(with_app("\"supplementaryGids\":[7]"), "",
 	       "field names match case-insensitively as in Go (spec example spelling)");
 }
@@ -246,10 +255,11 @@ static void test_deps_annotations(void)
 			      ID128);
 	expect(with(dep), "", "dependency");
 	free(dep);
-	expect(with("\"dependencies\":[{\"imageID\":\"sha512-...\"}]"),
-	       "dependencies[0].imageName: required\ndependencies[0].imageID: \"sha512-...\" is not "
-	       "an image ID (sha512- and 128 lowercase hex digits)",
-	       "dependency name and id");
+	expect(
+	    with("\"dependencies\":[{\"imageID\":\"sha512-...\"}]"),
+	    "dependencies[0].imageName: required\ndependencies[0].imageID: \"sha512-...\" is not "
+	    "an image ID (sha512- and 128 lowercase hex digits)",
+	    "dependency name and id");
 	expect(with("\"dependencies\":[{\"imageName\":\"a\",\"size\":-1}]"),
 	       "dependencies[0].size: -1 is not an integer in 0..9223372036854775807",
 	       "negative size");
@@ -360,7 +370,8 @@ static void test_examples(void)
 		is_str(image_manifest_label(m, "version"), "1.0.0", "version label");
 		is_str(image_manifest_label(m, "os"), "linux", "os label");
 		ok(image_manifest_label(m, "nope") == NULL, "absent label is NULL");
-		is_str(image_manifest_annotation(m, "homepage"), "https://example.com", "annotation");
+		is_str(image_manifest_annotation(m, "homepage"), "https://example.com",
+		       "annotation");
 		is_int(m->app->n_isolators, 5, "five isolators");
 		is_int(m->app->isolators[0].kind, ISO_CPU, "cpu isolator kind");
 		is_int(m->app->isolators[0].limit, 20, "cpu limit 20m in milli-cores");
@@ -423,17 +434,17 @@ static void test_build(void)
 	app_free(m.app);
 }
 
-
 static void test_app_alone(void)
 {
-	const char *text = "{\"exec\":[\"/bin/x\"],\"user\":\"u\",\"group\":\"g\","
-			   "\"supplementaryGIDs\":[5],\"eventHandlers\":[{\"name\":\"pre-start\","
-			   "\"exec\":[\"/p\"]}],\"workingDirectory\":\"/w\",\"environment\":[{\"name\":"
-			   "\"A\",\"value\":\"b\"}],\"isolators\":[{\"name\":\"resource/cpu\","
-			   "\"value\":{\"limit\":\"1\"}}],\"mountPoints\":[{\"name\":\"m\",\"path\":"
-			   "\"/m\",\"readOnly\":true}],\"ports\":[{\"name\":\"p\",\"protocol\":\"tcp\","
-			   "\"port\":1,\"count\":1,\"socketActivated\":false}],\"userAnnotations\":{"
-			   "\"k\":\"v\"},\"userLabels\":{\"l\":\"w\"}}";
+	const char *text =
+	    "{\"exec\":[\"/bin/x\"],\"user\":\"u\",\"group\":\"g\","
+	    "\"supplementaryGIDs\":[5],\"eventHandlers\":[{\"name\":\"pre-start\","
+	    "\"exec\":[\"/p\"]}],\"workingDirectory\":\"/w\",\"environment\":[{\"name\":"
+	    "\"A\",\"value\":\"b\"}],\"isolators\":[{\"name\":\"resource/cpu\","
+	    "\"value\":{\"limit\":\"1\"}}],\"mountPoints\":[{\"name\":\"m\",\"path\":"
+	    "\"/m\",\"readOnly\":true}],\"ports\":[{\"name\":\"p\",\"protocol\":\"tcp\","
+	    "\"port\":1,\"count\":1,\"socketActivated\":false}],\"userAnnotations\":{"
+	    "\"k\":\"v\"},\"userLabels\":{\"l\":\"w\"}}";
 	struct json_doc d;
 	struct err e;
 	struct errlist errs = {0};
@@ -451,8 +462,8 @@ static void test_app_alone(void)
 		is_int(app_validate(c, "x", &errs), 0, "copied app validates");
 		kvlist_add(&c->environment, "A", "dup");
 		is_int(app_validate(c, "x", &errs), -1, "app_validate finds a duplicate variable");
-		is_str(errs.n ? errs.items[errs.n - 1] : "", "x.environment[1].name: duplicate variable \"A\"",
-		       "app_validate message");
+		is_str(errs.n ? errs.items[errs.n - 1] : "",
+		       "x.environment[1].name: duplicate variable \"A\"", "app_validate message");
 	}
 	errlist_free(&errs);
 	ok(app_parse(&d, json_get(&d, 0, "exec"), "app", &errs) == NULL && errs.n == 1,
@@ -463,7 +474,6 @@ static void test_app_alone(void)
 	free(j);
 	json_free(&d);
 }
-
 
 /* Hostile sizes: duplicate checks must not be quadratic. 50000 labels and
  * as many environment entries took over ten CPU seconds with pairwise checks. */
@@ -482,7 +492,8 @@ static void test_large(void)
 	clock_t t0 = clock();
 	char *got = errors_of(b.data, NULL);
 	double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
-	is_str(got, "labels[50000].name: duplicate label \"l7\"", "duplicate found among 50000 labels");
+	is_str(got, "labels[50000].name: duplicate label \"l7\"",
+	       "duplicate found among 50000 labels");
 	ok(cpu < 3.0, "50000 labels and variables validated in %.2f s of CPU (limit 3)", cpu);
 	free(got);
 	buf_free(&b);

@@ -13,8 +13,8 @@
 
 static char *fixture_dir(const char *sub);
 
-#define ID_A                                                                                   \
-	"sha512-8d3fffddf79e9a232ffd19f9ccaa4d6b37a6a243dbe0f23137b108a043d9da13121a9b505c804956" \
+#define ID_A                                                                                       \
+	"sha512-8d3fffddf79e9a232ffd19f9ccaa4d6b37a6a243dbe0f23137b108a043d9da13121a9b505c804956"  \
 	"b22e93c7f93969f4a7ba8ddea45bf4aab0bebc8f814e0990"
 
 static char *errors_of(const char *s, struct pod_manifest **keep)
@@ -53,13 +53,13 @@ static char *with_app(const char *fields)
 			 fields);
 }
 
-#define expect(s, want, ...)                                                                   \
-	do {                                                                                   \
-		char *s_ = (s);                                                                \
-		char *got_ = errors_of(s_, NULL);                                              \
-		is_str(got_, want, __VA_ARGS__);                                               \
-		free(got_);                                                                    \
-		free(s_);                                                                      \
+#define expect(s, want, ...)                                                                       \
+	do {                                                                                       \
+		char *s_ = (s);                                                                    \
+		char *got_ = errors_of(s_, NULL);                                                  \
+		is_str(got_, want, __VA_ARGS__);                                                   \
+		free(got_);                                                                        \
+		free(s_);                                                                          \
 	} while (0)
 
 static void test_top(void)
@@ -79,8 +79,8 @@ static void test_top(void)
 static void test_apps(void)
 {
 	expect(xstrdup("{\"acVersion\":\"0.8.11\",\"acKind\":\"PodManifest\",\"apps\":[{\"name\":"
-		       "\"a\",\"image\":{\"id\":\"" ID_A "\"}},{\"name\":\"a\",\"image\":{\"id\":\"" ID_A
-		       "\"}}]}"),
+		       "\"a\",\"image\":{\"id\":\"" ID_A
+		       "\"}},{\"name\":\"a\",\"image\":{\"id\":\"" ID_A "\"}}]}"),
 	       "apps[1].name: duplicate app \"a\"", "duplicate app names");
 	expect(xstrdup("{\"acVersion\":\"0.8.11\",\"acKind\":\"PodManifest\",\"apps\":[{\"name\":"
 		       "\"A_b\",\"image\":{\"id\":\"" ID_A "\"}}]}"),
@@ -97,7 +97,8 @@ static void test_apps(void)
 	       "digits)",
 	       "short image id refused in a pod manifest");
 	expect(xstrdup("{\"acVersion\":\"0.8.11\",\"acKind\":\"PodManifest\",\"apps\":[{\"name\":"
-		       "\"a\",\"image\":{\"id\":\"" ID_A "\",\"name\":\"Bad\",\"labels\":[{\"name\":"
+		       "\"a\",\"image\":{\"id\":\"" ID_A
+		       "\",\"name\":\"Bad\",\"labels\":[{\"name\":"
 		       "\"os\",\"value\":\"beos\"}]}}]}"),
 	       "apps[0].image.name: \"Bad\" is not an AC identifier\napps[0].image.labels: bad os "
 	       "\"beos\" (must be one of: darwin freebsd linux)",
@@ -135,7 +136,8 @@ static void test_volumes(void)
 	       "volumes[0].source: \"srv\" is not an absolute path", "host source absolute");
 	expect(with("\"volumes\":[{\"name\":\"v\",\"kind\":\"tmpfs\"}]"),
 	       "volumes[0].kind: \"tmpfs\" is not \"host\" or \"empty\"", "unknown kind");
-	expect(with("\"volumes\":[{\"name\":\"v\"}]"), "volumes[0].kind: required", "kind required");
+	expect(with("\"volumes\":[{\"name\":\"v\"}]"), "volumes[0].kind: required",
+	       "kind required");
 	expect(with("\"volumes\":[{\"kind\":\"empty\"}]"), "volumes[0].name: required",
 	       "name required");
 	expect(with("\"volumes\":[{\"name\":\"v\",\"kind\":\"empty\",\"mode\":\"rwx\"}]"),
@@ -144,7 +146,8 @@ static void test_volumes(void)
 	       "volumes[0].mode: \"0789\" is not an octal mode such as \"0755\"",
 	       "mode digits octal");
 	expect(with("\"volumes\":[{\"name\":\"v\",\"kind\":\"empty\",\"mode\":0755}]"),
-	       "invalid JSON: line 1, column 267: invalid number", "a leading-zero number is not JSON");
+	       "invalid JSON: line 1, column 267: invalid number",
+	       "a leading-zero number is not JSON");
 	expect(with("\"volumes\":[{\"name\":\"v\",\"kind\":\"empty\",\"mode\":755}]"),
 	       "volumes[0].mode: must be a string, not number", "mode must be a string");
 	expect(with("\"volumes\":[{\"name\":\"v\",\"kind\":\"empty\",\"uid\":-1}]"),
@@ -191,8 +194,9 @@ static void test_ports_isolators(void)
 	       "hostIP octet range");
 	expect(with("\"ports\":[{\"name\":\"http\",\"hostPort\":80,\"hostIP\":\"::1\"}]"),
 	       "ports[0].hostIP: \"::1\" is not a dotted-quad IPv4 address", "hostIP IPv4 only");
-	expect(with("\"ports\":[{\"name\":\"a\",\"hostPort\":80},{\"name\":\"a\",\"hostPort\":81}]"),
-	       "ports[1].name: duplicate port \"a\"", "duplicate port names");
+	expect(
+	    with("\"ports\":[{\"name\":\"a\",\"hostPort\":80},{\"name\":\"a\",\"hostPort\":81}]"),
+	    "ports[1].name: duplicate port \"a\"", "duplicate port names");
 	expect(with("\"ports\":[{\"name\":\"a\",\"hostPort\":80,\"podPort\":{\"name\":\"a\","
 		    "\"protocol\":\"tcp\",\"port\":8080}}]"),
 	       "", "podPort");
@@ -351,7 +355,6 @@ static void test_build(void)
 
 #define FIXTURE_ROUNDTRIP(text, what) fixture_roundtrip(text, what)
 
-
 /* Many volumes and mounts: lookups and duplicate checks stay O(n log n). */
 static void test_large(void)
 {
@@ -372,7 +375,8 @@ static void test_large(void)
 	double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	is_int(errs.n, 2, "two faults among 50000 volumes and mounts");
 	if (errs.n == 2) {
-		is_str(errs.items[0], "volumes[50000].name: duplicate volume \"v49999\"", "duplicate");
+		is_str(errs.items[0], "volumes[50000].name: duplicate volume \"v49999\"",
+		       "duplicate");
 		is_str(errs.items[1], "apps[0].mounts[50000].volume: no volume named \"missing\"",
 		       "missing volume");
 	}

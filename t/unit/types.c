@@ -11,17 +11,35 @@
 
 static void test_names(void)
 {
-	static const char *ident_good[] = {"database", "example.com/database",
+	static const char *ident_good[] = {"database",
+					   "example.com/database",
 					   "example.com/user/app_v1",
-					   "sub-domain.example.com/org/product/release", "a", "0",
+					   "sub-domain.example.com/org/product/release",
+					   "a",
+					   "0",
 					   "a.b_c~d/e-f"};
 	for (size_t i = 0; i < sizeof(ident_good) / sizeof(ident_good[0]); i++)
 		ok(ac_identifier_valid(ident_good[i]), "AC identifier: %s", ident_good[i]);
 	/* spec/types.md lists "example.com/~user/app_v1" as an example, but its
 	 * own regular expression (and appc's Go code) refuses "/~": the RE wins. */
-	static const char *ident_bad[] = {"example.com/~user/app_v1", "",      "A",     "-a",   "a-",  "a..b", "a//b",
-					  "a b",   "é",     "/a",   "a/",  "a_",   "_a",
-					  "a-_b",  "Ex.com", "a:b", "a@b", "a+b"};
+	static const char *ident_bad[] = {"example.com/~user/app_v1",
+					  "",
+					  "A",
+					  "-a",
+					  "a-",
+					  "a..b",
+					  "a//b",
+					  "a b",
+					  "é",
+					  "/a",
+					  "a/",
+					  "a_",
+					  "_a",
+					  "a-_b",
+					  "Ex.com",
+					  "a:b",
+					  "a@b",
+					  "a+b"};
 	for (size_t i = 0; i < sizeof(ident_bad) / sizeof(ident_bad[0]); i++)
 		ok(!ac_identifier_valid(ident_bad[i]), "not an AC identifier: '%s'", ident_bad[i]);
 	ok(!ac_identifier_valid(NULL), "NULL is not an AC identifier");
@@ -38,27 +56,34 @@ static void test_names(void)
 	   "bad AC kinds");
 
 	ok(env_name_valid("PATH") && env_name_valid("_x") && env_name_valid("a.b-c") &&
-		   env_name_valid("A1"),
+	       env_name_valid("A1"),
 	   "env names");
 	ok(!env_name_valid("") && !env_name_valid("1A") && !env_name_valid("A=B") &&
-		   !env_name_valid("A B") && !env_name_valid("A$"),
+	       !env_name_valid("A B") && !env_name_valid("A$"),
 	   "bad env names");
 	ok(abs_path_valid("/") && !abs_path_valid("a/b") && !abs_path_valid(""), "absolute paths");
 }
 
 static void test_semver(void)
 {
-	static const char *good[] = {"0.0.0",      "0.8.11",         "1.2.3",
-				     "10.20.30",   "1.0.0-alpha",    "1.0.0-alpha.1",
-				     "1.0.0-0.3.7", "1.0.0-x.7.z.92", "1.0.0+20130313144700",
-				     "1.0.0-beta+exp.sha.5114f85", "1.0.0-alpha-a.b-c",
+	static const char *good[] = {"0.0.0",
+				     "0.8.11",
+				     "1.2.3",
+				     "10.20.30",
+				     "1.0.0-alpha",
+				     "1.0.0-alpha.1",
+				     "1.0.0-0.3.7",
+				     "1.0.0-x.7.z.92",
+				     "1.0.0+20130313144700",
+				     "1.0.0-beta+exp.sha.5114f85",
+				     "1.0.0-alpha-a.b-c",
 				     "1.0.0+001"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		ok(semver_valid(good[i]), "semver: %s", good[i]);
-	static const char *bad[] = {"",        "1",        "1.2",      "1.2.3.4",  "01.2.3",
-				    "1.02.3",  "1.2.03",   "v1.2.3",   "1.2.3-",   "1.2.3+",
-				    "1.2.3-01", "1.2.3-a..b", "1.2.3-a_b", "1.2.3 ", "-1.2.3",
-				    "1.2.3-é", "1..3"};
+	static const char *bad[] = {"",		"1",	      "1.2",	   "1.2.3.4", "01.2.3",
+				    "1.02.3",	"1.2.03",     "v1.2.3",	   "1.2.3-",  "1.2.3+",
+				    "1.2.3-01", "1.2.3-a..b", "1.2.3-a_b", "1.2.3 ",  "-1.2.3",
+				    "1.2.3-é",	"1..3"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(!semver_valid(bad[i]), "not semver: '%s'", bad[i]);
 	is_int(semver_cmp("1.0.0", "2.0.0"), -1, "1.0.0 < 2.0.0");
@@ -85,51 +110,56 @@ static void test_ids(void)
 	ok(!image_id_valid(HEX64 HEX64), "bare hex is not a full ID");
 	ok(!image_id_valid("sha512-..."), "placeholder refused");
 	ok(image_id_prefix_valid("sha512-0") && image_id_prefix_valid("sha512-" HEX64) &&
-		   image_id_prefix_valid(full),
+	       image_id_prefix_valid(full),
 	   "ID prefixes");
 	ok(!image_id_prefix_valid("sha512-") && !image_id_prefix_valid("sha512-xyz") &&
-		   !image_id_prefix_valid("0123abc") && !image_id_prefix_valid("sha512-" HEX64 HEX64 "0"),
+	       !image_id_prefix_valid("0123abc") &&
+	       !image_id_prefix_valid("sha512-" HEX64 HEX64 "0"),
 	   "bad ID prefixes");
 }
 
 static void test_misc_formats(void)
 {
-	static const char *ts_good[] = {"2014-10-27T19:32:27.67021798Z", "2015-05-18T13:49:28.351729952-04:00",
+	static const char *ts_good[] = {"2014-10-27T19:32:27.67021798Z",
+					"2015-05-18T13:49:28.351729952-04:00",
 					"2000-02-29T00:00:00Z", "1999-12-31t23:59:60+14:00"};
 	for (size_t i = 0; i < sizeof(ts_good) / sizeof(ts_good[0]); i++)
 		ok(rfc3339_valid(ts_good[i]), "RFC 3339: %s", ts_good[i]);
-	static const char *ts_bad[] = {"2014-10-27 19:32:27Z", "2014-10-27T19:32:27", "2014-13-01T00:00:00Z",
-				       "1900-02-29T00:00:00Z", "2014-04-31T00:00:00Z", "2014-10-27T24:00:00Z",
-				       "2014-10-27T19:32:27.Z", "2014-10-27", "14-10-27T19:32:27Z",
-				       "2014-10-27T19:32:27+0400", "2014-10-27T19:32:27Zjunk"};
+	static const char *ts_bad[] = {"2014-10-27 19:32:27Z",	  "2014-10-27T19:32:27",
+				       "2014-13-01T00:00:00Z",	  "1900-02-29T00:00:00Z",
+				       "2014-04-31T00:00:00Z",	  "2014-10-27T24:00:00Z",
+				       "2014-10-27T19:32:27.Z",	  "2014-10-27",
+				       "14-10-27T19:32:27Z",	  "2014-10-27T19:32:27+0400",
+				       "2014-10-27T19:32:27Zjunk"};
 	for (size_t i = 0; i < sizeof(ts_bad) / sizeof(ts_bad[0]); i++)
 		ok(!rfc3339_valid(ts_bad[i]), "not RFC 3339: %s", ts_bad[i]);
 	ok(http_url_valid("https://example.com") && http_url_valid("http://a/b?c#d"), "http URLs");
-	ok(!http_url_valid("ftp://x") && !http_url_valid("https://") && !http_url_valid("example.com") &&
-		   !http_url_valid("https://a b"),
+	ok(!http_url_valid("ftp://x") && !http_url_valid("https://") &&
+	       !http_url_valid("example.com") && !http_url_valid("https://a b"),
 	   "bad URLs");
 	ok(ipv4_valid("0.0.0.0") && ipv4_valid("255.255.255.255") && ipv4_valid("203.0.113.23"),
 	   "IPv4");
 	ok(!ipv4_valid("256.1.1.1") && !ipv4_valid("1.2.3") && !ipv4_valid("1.2.3.4.5") &&
-		   !ipv4_valid("01.2.3.4") && !ipv4_valid("1.2.3.") && !ipv4_valid("::1") &&
-		   !ipv4_valid("1.2.3.4 "),
+	       !ipv4_valid("01.2.3.4") && !ipv4_valid("1.2.3.") && !ipv4_valid("::1") &&
+	       !ipv4_valid("1.2.3.4 "),
 	   "bad IPv4");
 }
 
 static void test_os_arch(void)
 {
 	static const char *pairs[][2] = {
-		{"linux", "amd64"},  {"linux", "i386"},    {"linux", "aarch64"}, {"linux", "aarch64_be"},
-		{"linux", "armv6l"}, {"linux", "armv7l"},  {"linux", "armv7b"},  {"linux", "ppc64"},
-		{"linux", "ppc64le"}, {"linux", "s390x"},  {"freebsd", "amd64"}, {"freebsd", "i386"},
-		{"freebsd", "arm"},  {"darwin", "x86_64"}, {"darwin", "i386"},
+	    {"linux", "amd64"},	     {"linux", "i386"},	   {"linux", "aarch64"},
+	    {"linux", "aarch64_be"}, {"linux", "armv6l"},  {"linux", "armv7l"},
+	    {"linux", "armv7b"},     {"linux", "ppc64"},   {"linux", "ppc64le"},
+	    {"linux", "s390x"},	     {"freebsd", "amd64"}, {"freebsd", "i386"},
+	    {"freebsd", "arm"},	     {"darwin", "x86_64"}, {"darwin", "i386"},
 	};
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
 		ok(os_arch_valid(pairs[i][0], pairs[i][1]), "os/arch %s/%s", pairs[i][0],
 		   pairs[i][1]);
 	ok(!os_arch_valid("linux", "x86_64") && !os_arch_valid("darwin", "amd64") &&
-		   !os_arch_valid("freebsd", "aarch64") && !os_arch_valid("windows", "amd64") &&
-		   !os_arch_valid("linux", "") && !os_arch_valid("linux", "amd"),
+	       !os_arch_valid("freebsd", "aarch64") && !os_arch_valid("windows", "amd64") &&
+	       !os_arch_valid("linux", "") && !os_arch_valid("linux", "amd"),
 	   "bad os/arch pairs");
 	ok(os_arch_valid("linux", NULL) && !os_arch_valid("Linux", NULL), "os alone");
 	is_str(appc_arch_from_machine("x86_64"), "amd64", "x86_64 -> amd64");
@@ -148,29 +178,29 @@ static void test_quantities(void)
 		const char *s;
 		long long base, milli;
 	} q[] = {
-		{"0", 0, 0},
-		{"1", 1, 1000},
-		{"128974848", 128974848, 128974848000LL},
-		{"125952Ki", 128974848, 128974848000LL},
-		{"123Mi", 128974848, 128974848000LL},
-		{"1G", 1000000000, 1000000000000LL},
-		{"1K", 1000, 1000000},
-		{"1k", 1000, 1000000},
-		{"2M", 2000000, 2000000000},
-		{"1T", 1000000000000LL, 1000000000000000LL},
-		{"1Gi", 1073741824, 1073741824000LL},
-		{"1.5Gi", 1610612736, 1610612736000LL},
-		{"1Ei", 1152921504606846976LL, -1},
-		{"1E", 1000000000000000000LL, -1},
-		{"8E", 8000000000000000000LL, -1},
-		{"250m", 1, 250},
-		{"300m", 1, 300},
-		{"0.3", 1, 300},
-		{".5", 1, 500},
-		{"1.5", 2, 1500},
-		{"0.0001", 1, 1},
-		{"1e3", 1000, 1000000},
-		{"1500m", 2, 1500},
+	    {"0", 0, 0},
+	    {"1", 1, 1000},
+	    {"128974848", 128974848, 128974848000LL},
+	    {"125952Ki", 128974848, 128974848000LL},
+	    {"123Mi", 128974848, 128974848000LL},
+	    {"1G", 1000000000, 1000000000000LL},
+	    {"1K", 1000, 1000000},
+	    {"1k", 1000, 1000000},
+	    {"2M", 2000000, 2000000000},
+	    {"1T", 1000000000000LL, 1000000000000000LL},
+	    {"1Gi", 1073741824, 1073741824000LL},
+	    {"1.5Gi", 1610612736, 1610612736000LL},
+	    {"1Ei", 1152921504606846976LL, -1},
+	    {"1E", 1000000000000000000LL, -1},
+	    {"8E", 8000000000000000000LL, -1},
+	    {"250m", 1, 250},
+	    {"300m", 1, 300},
+	    {"0.3", 1, 300},
+	    {".5", 1, 500},
+	    {"1.5", 2, 1500},
+	    {"0.0001", 1, 1},
+	    {"1e3", 1000, 1000000},
+	    {"1500m", 2, 1500},
 	};
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
 		int64_t v = -7;
@@ -180,11 +210,13 @@ static void test_quantities(void)
 		if (q[i].milli < 0)
 			ok(r < 0, "quantity %s in milli overflows", q[i].s);
 		else
-			ok(r == 0 && v == q[i].milli, "quantity %s = %lld milli", q[i].s, q[i].milli);
+			ok(r == 0 && v == q[i].milli, "quantity %s = %lld milli", q[i].s,
+			   q[i].milli);
 	}
-	static const char *bad[] = {"",   "-1",  "1x",  "1.2.3", "1 G", "G",   "1g", "1KI",
-				    "1ki", "0x10", "10E", "9Ei", "1e",  ".",   "1e999",
-				    "99999999999999999999999999999999999"};
+	static const char *bad[] = {"",	   "-1",   "1x",    "1.2.3",
+				    "1 G", "G",	   "1g",    "1KI",
+				    "1ki", "0x10", "10E",   "9Ei",
+				    "1e",  ".",	   "1e999", "99999999999999999999999999999999999"};
 	int64_t v;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		ok(quantity_parse(bad[i], &v) < 0, "bad quantity '%s'", bad[i]);
@@ -217,11 +249,11 @@ static char *iso_errors(const char *json, struct isolator *keep)
 	return buf_steal(&b);
 }
 
-#define iso_expect(json, want, ...)                                                            \
-	do {                                                                                   \
-		char *ie_ = iso_errors(json, NULL);                                            \
-		is_str(ie_, want, __VA_ARGS__);                                                \
-		free(ie_);                                                                     \
+#define iso_expect(json, want, ...)                                                                \
+	do {                                                                                       \
+		char *ie_ = iso_errors(json, NULL);                                                \
+		is_str(ie_, want, __VA_ARGS__);                                                    \
+		free(ie_);                                                                         \
 	} while (0)
 
 static void test_isolators(void)
@@ -243,8 +275,8 @@ static void test_isolators(void)
 	free(e);
 	iso_expect("{\"name\":\"resource/memory\",\"value\":{\"limit\":1024}}", "",
 		   "bare number quantity");
-	iso_expect("{\"name\":\"resource/memory\",\"value\":{}}", "iso.value: request or limit required",
-		   "memory needs request or limit");
+	iso_expect("{\"name\":\"resource/memory\",\"value\":{}}",
+		   "iso.value: request or limit required", "memory needs request or limit");
 	iso_expect("{\"name\":\"resource/memory\",\"value\":{\"request\":\"2G\",\"limit\":\"1G\"}}",
 		   "iso.value.request: greater than the limit", "request above limit");
 	iso_expect("{\"name\":\"resource/cpu\",\"value\":{\"limit\":\"-1\"}}",
@@ -288,7 +320,7 @@ static void test_isolators(void)
 		       "\"set\":[\"reboot\",\"@appc.io/empty\"]}}",
 		       &iso);
 	ok(!*e && iso.kind == ISO_SECCOMP_REMOVE && !strcmp(iso.errno_name, "ENOTSUP") &&
-		   iso.set.n == 2,
+	       iso.set.n == 2,
 	   "seccomp remove set with errno");
 	isolator_free(&iso);
 	free(e);
@@ -319,8 +351,9 @@ static void test_isolators(void)
 		   "\"type\":\"t\"}}",
 		   "iso.value.role: must not be empty\niso.value.level: required",
 		   "selinux fields required");
-	iso_expect("{\"name\":\"os/linux/apparmor-profile\",\"value\":{\"profile\":\"rkt-default\"}}",
-		   "", "apparmor profile");
+	iso_expect(
+	    "{\"name\":\"os/linux/apparmor-profile\",\"value\":{\"profile\":\"rkt-default\"}}", "",
+	    "apparmor profile");
 	iso_expect("{\"name\":\"os/linux/apparmor-profile\",\"value\":{}}",
 		   "iso.value.profile: required", "apparmor profile required");
 	iso_expect("{\"name\":\"os/unix/sysctl\",\"value\":{\"net.ipv4.ip_forward\":\"1\"}}", "",
@@ -331,7 +364,8 @@ static void test_isolators(void)
 	iso_expect("{\"name\":\"example.com/custom\",\"value\":[1,{\"a\":null}]}", "",
 		   "unknown isolator accepted with any value");
 	iso_expect("{\"name\":\"Custom Thing\",\"value\":1}",
-		   "iso.name: \"Custom Thing\" is not an AC identifier", "isolator name AC identifier");
+		   "iso.name: \"Custom Thing\" is not an AC identifier",
+		   "isolator name AC identifier");
 	iso_expect("{\"name\":\"resource/cpu\"}", "iso.value: required", "isolator value required");
 	iso_expect("{\"value\":1}", "iso.name: required", "isolator name required");
 
@@ -366,7 +400,8 @@ static void test_isolators(void)
 	isolator_free(&list[1]);
 	is_int(isolator_make(ISO_NAME_MEMORY, "{\"limit\":\"lots\"}", &list[0], &errs), -1,
 	       "isolator_make checks values");
-	is_str(errs.n ? errs.items[0] : "", "resource/memory.limit: \"lots\" is not a valid resource quantity",
+	is_str(errs.n ? errs.items[0] : "",
+	       "resource/memory.limit: \"lots\" is not a valid resource quantity",
 	       "isolator_make message");
 	isolator_free(&list[0]);
 	errlist_free(&errs);
@@ -378,7 +413,7 @@ static void test_isolators(void)
 	is_int(capability_from_name("CAP_SYS_ADMIN"), 21, "CAP_SYS_ADMIN is 21");
 	is_int(capability_from_name("CAP_CHECKPOINT_RESTORE"), 40, "last capability");
 	ok(errno_name_valid("EPERM") && errno_name_valid("E2BIG") && !errno_name_valid("E") &&
-		   !errno_name_valid("PERM") && !errno_name_valid("Eperm"),
+	       !errno_name_valid("PERM") && !errno_name_valid("Eperm"),
 	   "errno names");
 }
 
@@ -425,7 +460,7 @@ static void test_ports(void)
 	struct port p;
 	struct errlist errs = {0};
 	ok(port_parse(&d, json_first(&d, 0), "p", &p, &errs) == 0 && p.count == 1 &&
-		   !p.socket_activated,
+	       !p.socket_activated,
 	   "port with defaults");
 	port_free(&p);
 	int second = json_next(&d, 0, json_first(&d, 0));
