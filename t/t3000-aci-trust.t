@@ -77,6 +77,13 @@ test_expect_success 'an expired key is stored, with a warning' '
 	aci-trust --remove=$(cat old.fpr) --prefix=old.example >/dev/null
 '
 
+test_expect_success 'a key on standard input' '
+	aci-trust --prefix=stdin.example --skip-fingerprint-review - <alice.pub >out &&
+	echo "$LOCAL/prefix.d/stdin.example/$A" >expect &&
+	test_cmp expect out &&
+	aci-trust --remove="$A" --prefix=stdin.example >/dev/null
+'
+
 test_expect_success 'a file with two keys stores each under its own fingerprint' '
 	aci-trust --prefix=example.org --skip-fingerprint-review both.pub >out &&
 	printf "%s\n" "$LOCAL/prefix.d/example.org/$A" "$LOCAL/prefix.d/example.org/$B" | sort >expect &&

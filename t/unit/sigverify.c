@@ -9,6 +9,7 @@
 
 #include "file.h"
 #include "keystore.h"
+#include "pgp.h"
 #include "sigverify.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -145,6 +146,14 @@ int main(void)
 	is_int(check(&ks, "example.com/app", "img.aci", "img.aci.mal", &refused, &who, &e), -1,
 	       "key file named for another key");
 	ok(strstr(e.msg, "not the one it is named for") != NULL, "is reported: %s", e.msg);
+
+	_cleanup_free_ char *pretty = pgp_fpr_pretty("0123456789abcdef0123456789abcdef01234567");
+	is_str(pretty, "0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567",
+	       "fingerprint for people");
+	ok(pgp_fpr_valid(alice), "a fingerprint is a keystore name");
+	ok(!pgp_fpr_valid("0123456789ABCDEF0123456789ABCDEF01234567"), "upper case is not");
+	ok(!pgp_fpr_valid("0123"), "a short key ID is not");
+	ok(!pgp_fpr_valid(".tmp-f-0123456789abcdef0123456789abcd"), "a temp file is not");
 
 	rm_tree(tmpl, &e);
 	return done_testing();
