@@ -143,6 +143,30 @@ static bool needs(struct s1_pod *pod, int which)
 	}
 }
 
+/* cgroup v2 lets a cgroup hand controllers to its children only while it
+ * holds no process itself (the root excepted). Our own cgroup holds us (and
+ * under systemd our whole session), so when it cannot delegate the pod goes
+ * where rkt put pods, machine.slice, else under the root. */
+static int v2_delegate(char **base, struct err *e)
+{
+	const char *cands[] = {*base, CG_ROOT "/machine.slice", CG_ROOT};
+	for (size_t i = 0; i < 3; i++) {
+		int bfd = open(cands[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (bfd < 0)
+			continue;
+		int r = cg_write(bfd, "cgroup.subtree_control", "+memory +cpu", e);
+		close(bfd);
+		if (r == 0) {
+			if (i) {
+				free(*base);
+				*base = xstrdup(cands[i]);
+			}
+			return 0;
+		}
+	}
+	return err_wrap(e, "no cgroup can delegate the memory and cpu controllers");
+}
+
 int s1_cgroups_setup(struct s1_pod *pod, struct err *e)
 {
 	struct stat st;
@@ -169,16 +193,8 @@ int s1_cgroups_setup(struct s1_pod *pod, struct err *e)
 			_cleanup_free_ char *base =
 			    cg_v2 ? xasprintf(CG_ROOT "%s", strcmp(cur, "/") ? cur : "")
 				  : xasprintf(CG_ROOT "/%s%s", ctrl, strcmp(cur, "/") ? cur : "");
-			if (cg_v2) {
-				/* The parent must delegate the controllers to us. */
-				int bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-				if (bfd < 0)
-					return err_sys(e, "cgroup %s", base);
-				int r = cg_write(bfd, "cgroup.subtree_control", "+memory +cpu", e);
-				close(bfd);
-				if (r < 0)
-					return err_wrap(e, "resource/%s: %s", ctrl, base);
-			}
+			if (cg_v2 && v2_delegate(&base, e) < 0)
+				return err_wrap(e, "resource/%s", ctrl);
 			pod->cg_paths[slot] = xasprintf("%s/rkt-%s", base, pod->uuid);
 			pod->cg_pod_fd[slot] = cg_mkdir(pod->cg_paths[slot], e);
 			if (pod->cg_pod_fd[slot] < 0)
