@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "stage1.h"
 #include "xalloc.h"
 
@@ -24,6 +26,21 @@ static int exit_code(int st)
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return 1;
+}
+
+/* The pod's PID 1 was killed (rkt stop --force, or after a stop timeout):
+ * its apps died with it, unrecorded. Record the signal for each of them, so
+ * the pod's status still names every app. */
+static void record_killed(struct s1_pod *pod, int code)
+{
+	for (size_t i = 0; i < pod->napps; i++) {
+		_cleanup_free_ char *name = xasprintf("status/%s", pod->apps[i].name);
+		_cleanup_free_ char *txt = xasprintf("%d\n", code);
+		struct err e = {0};
+		if (faccessat(pod->podfd, name, F_OK, 0) < 0 &&
+		    (mkdirat(pod->podfd, "status", 0750) == 0 || errno == EEXIST))
+			s1_write_file(pod->podfd, name, txt, false, &e);
+	}
 }
 
 static int wait_child(pid_t pid)
@@ -146,6 +163,8 @@ int s1_run_outer(struct s1_pod *pod)
 	}
 	int code = relay(pod, pid, sfd, master);
 	s1_dbg("the pod's PID 1 exited with %d", code);
+	if (code > 128)
+		record_killed(pod, code);
 	if (master >= 0) {
 		/* what the app wrote last is still in the pty */
 		fcntl(master, F_SETFL, O_NONBLOCK);
