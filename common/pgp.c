@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,7 +25,6 @@ static int gpgme_ready(struct err *e)
 	static int done;
 	if (done)
 		return 0;
-	setlocale(LC_CTYPE, "");
 	if (!gpgme_check_version(NULL))
 		return err_set(e, "gpgme: library initialisation failed");
 	gpgme_error_t r = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
@@ -116,6 +114,18 @@ static char *lower_dup(const char *s)
 	return r;
 }
 
+/* User IDs come from whoever made the key and are shown on terminals:
+ * control characters (an escape sequence could redraw the fingerprint
+ * review) become '?'. */
+static char *printable_dup(const char *s)
+{
+	char *r = xstrdup(s);
+	for (unsigned char *p = (unsigned char *)r; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return r;
+}
+
 static void key_from_gpgme(gpgme_key_t k, struct pgp_key *out)
 {
 	memset(out, 0, sizeof *out);
@@ -128,7 +138,7 @@ static void key_from_gpgme(gpgme_key_t k, struct pgp_key *out)
 		if (u->revoked || u->invalid || !u->uid)
 			continue;
 		out->uids = xreallocarray(out->uids, out->nuids + 1, sizeof *out->uids);
-		out->uids[out->nuids++] = xstrdup(u->uid);
+		out->uids[out->nuids++] = printable_dup(u->uid);
 	}
 	for (gpgme_subkey_t s = k->subkeys; s; s = s->next) {
 		if (!s->fpr)

@@ -17,6 +17,8 @@ test_expect_success 'setup: keys made by gpg' '
 	grep -q "BEGIN PGP PRIVATE KEY BLOCK" alice.sec &&
 	gpg_key_new old 1d 20200101T000000 >old.fpr &&
 	gpg_export old old.pub &&
+	gpg_ --quick-gen-key "$(printf "evil\033[2J <evil@example.com>")" ed25519 sign never &&
+	gpg_export evil evil.pub &&
 	echo "just some text" >junk.txt &&
 	: >empty.pub
 '
@@ -82,6 +84,14 @@ test_expect_success 'a key on standard input' '
 	echo "$LOCAL/prefix.d/stdin.example/$A" >expect &&
 	test_cmp expect out &&
 	aci-trust --remove="$A" --prefix=stdin.example >/dev/null
+'
+
+test_expect_success 'control characters of user IDs are not sent to the terminal' '
+	aci-trust --prefix=evil.example --skip-fingerprint-review evil.pub >/dev/null &&
+	aci-trust --list >out &&
+	grep "^evil.example .* evil?\[2J <evil@example.com>\$" out &&
+	! grep "$(printf "\033")" out &&
+	aci-trust --remove=$(gpg_fpr evil@example.com) --prefix=evil.example >/dev/null
 '
 
 test_expect_success 'a file with two keys stores each under its own fingerprint' '
