@@ -106,6 +106,13 @@ static int apply_limits(int fd, int which, const struct s1_isolators *iso, struc
 		    cg_write(fd, "memory.memsw.limit_in_bytes", v, e) < 0)
 			return -1;
 	}
+	/* The request is what the kernel protects from reclaim under pressure. */
+	if (which == CG_MEM && iso->mem_request >= 0 &&
+	    (iso->mem_limit < 0 || iso->mem_request < iso->mem_limit)) {
+		snprintf(v, sizeof(v), "%lld", (long long)iso->mem_request);
+		if (cg_write(fd, cg_v2 ? "memory.low" : "memory.soft_limit_in_bytes", v, e) < 0)
+			return -1;
+	}
 	if (which == CG_CPU && iso->cpu_limit >= 0) {
 		int64_t q = cpu_quota_us(iso->cpu_limit, 100000);
 		if (cg_v2) {

@@ -119,7 +119,7 @@ test_expect_success 'a memory limit that is not hit lets the app finish' '
 
 test_expect_success 'cpu and memory limits land in the app and pod cgroups' '
 	iso_pod cpu "\"/bin/sh\", \"-c\", \"while ! test -e /tmp/go; do sleep 0.05; done\"" \
-		"{\"name\": \"resource/cpu\", \"value\": {\"limit\": \"500m\"}}, {\"name\": \"resource/memory\", \"value\": {\"limit\": \"100M\"}}" &&
+		"{\"name\": \"resource/cpu\", \"value\": {\"limit\": \"500m\"}}, {\"name\": \"resource/memory\", \"value\": {\"request\": \"50M\", \"limit\": \"100M\"}}" &&
 	sed -i "s|\"apps\"|\"isolators\": [{\"name\": \"resource/memory\", \"value\": {\"limit\": \"200M\"}}], &|" "$pod/pod" &&
 	{ stage1_run "$pod" & } && job=$! &&
 	uuid=$(basename "$pod") &&
@@ -128,11 +128,13 @@ test_expect_success 'cpu and memory limits land in the app and pod cgroups' '
 		cg="$(memcg)/rkt-$uuid" &&
 		test "$(cat "$cg/cpu/cpu.max")" = "50000 100000" &&
 		test "$(cat "$cg/cpu/memory.max")" = 100000000 &&
+		test "$(cat "$cg/cpu/memory.low")" = 50000000 &&
 		test "$(cat "$cg/memory.max")" = 200000000
 	else
 		cpucg=/sys/fs/cgroup/cpu$(sed -n "s/^[0-9]*:cpu[,a-z]*://p" /proc/self/cgroup | head -n1) &&
 		test "$(cat "$cpucg/rkt-$uuid/cpu/cpu.cfs_quota_us")" = 50000 &&
 		test "$(cat "$(memcg)/rkt-$uuid/cpu/memory.limit_in_bytes")" = 99999744 &&
+		test "$(cat "$(memcg)/rkt-$uuid/cpu/memory.soft_limit_in_bytes")" = 49999872 &&
 		test "$(cat "$(memcg)/rkt-$uuid/memory.limit_in_bytes")" = 199999488 &&
 		grep -qx "$(cat "$pod/apps/cpu/pid")" "$(memcg)/rkt-$uuid/cpu/cgroup.procs"
 	fi &&
