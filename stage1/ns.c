@@ -19,12 +19,18 @@
 #include "stage1.h"
 #include "xalloc.h"
 
+/* Whether the pod's PID 1 died of a signal (rather than exiting with an
+ * app's 128+N). */
+static bool pid1_killed;
+
 static int exit_code(int st)
 {
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
+	if (WIFSIGNALED(st)) {
+		pid1_killed = true;
 		return 128 + WTERMSIG(st);
+	}
 	return 1;
 }
 
@@ -163,7 +169,7 @@ int s1_run_outer(struct s1_pod *pod)
 	}
 	int code = relay(pod, pid, sfd, master);
 	s1_dbg("the pod's PID 1 exited with %d", code);
-	if (code > 128)
+	if (pid1_killed)
 		record_killed(pod, code);
 	if (master >= 0) {
 		/* what the app wrote last is still in the pty */
