@@ -141,7 +141,7 @@ tidy:
 	clang-tidy $$(git ls-files 'common/*.c' 'cmd/*.c') -- $(ALL_CPPFLAGS) -std=gnu11
 
 clean:
-	rm -rf $(O) build-asan
+	rm -rf $(O) build-asan build-fuzz
 
 example: build-all
 	sh t/example.sh
