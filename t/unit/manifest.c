@@ -499,6 +499,63 @@ static void test_large(void)
 	buf_free(&b);
 }
 
+/* Hostile bytes: every truncation of a full manifest is refused, and random
+ * byte changes (fixed seed) never crash and keep parse's contract: an error
+ * list exactly when there is no manifest. Run under `make asan` too. */
+static void test_mutations(void)
+{
+	char *dir = fixture_dir("image");
+	char *path = xasprintf("%s/good-full.json", dir);
+	char *text = NULL;
+	size_t len = 0;
+	struct err e;
+	ok(file_read(path, 0, &text, &len, &e) == 0, "read good-full.json");
+	free(path);
+	free(dir);
+	if (!text)
+		return;
+	int refused = 0, consistent = 1;
+	for (size_t n = 0; n < len - 2; n++) { /* the last bytes are "}\n" */
+		struct image_manifest *m = NULL;
+		struct errlist errs = {0};
+		int r = image_manifest_parse(text, n, &m, &errs);
+		refused += r < 0;
+		consistent &= (r < 0) == (m == NULL) && (r < 0) == (errs.n > 0);
+		image_manifest_free(m);
+		errlist_free(&errs);
+	}
+	is_int(refused, (int)len - 2, "all %zu truncations refused", len - 2);
+	unsigned seed = 12345;
+	static const char bytes[] = "{}[]\",:\\0a-.eE \x00\xff\x80tfnu";
+	char *buf = xmalloc(len);
+	for (int round = 0; round < 3000; round++) {
+		memcpy(buf, text, len);
+		for (int k = 0; k < 1 + round % 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			buf[at] = bytes[(seed >> 8) % (sizeof(bytes) - 1)];
+		}
+		struct image_manifest *m = NULL;
+		struct errlist errs = {0};
+		int r = image_manifest_parse(buf, len, &m, &errs);
+		consistent &= (r < 0) == (m == NULL) && (r < 0) == (errs.n > 0);
+		if (m) { /* what parses must also round-trip */
+			char *j = image_manifest_to_json(m, 0);
+			struct image_manifest *m2 = NULL;
+			consistent &= image_manifest_parse(j, strlen(j), &m2, &errs) == 0 &&
+				      image_manifest_eq(m, m2);
+			image_manifest_free(m2);
+			free(j);
+		}
+		image_manifest_free(m);
+		errlist_free(&errs);
+	}
+	ok(consistent, "3000 mutated manifests: no crash, parse contract and round trips hold");
+	free(buf);
+	free(text);
+}
+
 #define FIXTURE_ROUNDTRIP(text, what) test_roundtrip(text, what)
 
 /* ---- fixtures: t/data/manifests/DIR/{good,bad}-*.json ------------------------
@@ -594,6 +651,7 @@ int main(void)
 	test_build();
 	test_app_alone();
 	test_large();
+	test_mutations();
 	test_fixtures("image");
 	return done_testing();
 }
