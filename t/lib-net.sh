@@ -1,0 +1,82 @@
+# Network test helpers (t7xxx): namespaces named with $$, counts of what CNI
+# leaves on the host, free ports. Source after lib.sh.
+
+CNI_T="$BUILD_DIR/t/unit/cni.t"
+LEASE_DIR=/var/lib/cni/networks/default
+NET_STATE=$TRASH/.net-state # namespaces and pids to clean up (tests run in subshells)
+: >"$NET_STATE"
+
+# Scripts that count host-wide veths, rules and leases run one at a time.
+exec 8>/run/lock/rkt-tests-net.lock
+flock -w 240 8 || echo "# could not take the network test lock" >&2
+
+# net_ns NAME: a netns rkt-t-NAME-$$ (printed), deleted at exit.
+net_ns() {
+	_ns="rkt-t-$1-$$"
+	ip netns add "$_ns" && echo "ns $_ns" >>"$NET_STATE" &&
+	ip -n "$_ns" link set lo up && echo "$_ns"
+}
+
+# bg CMD...: start a server in the background (without the lock fd), killed
+# at exit; its pid is in $BG_PID... of the caller's shell only, so also
+# recorded for net_cleanup.
+bg() {
+	"$@" 8>&- >/dev/null 2>&1 &
+	echo "pid $!" >>"$NET_STATE"
+}
+
+# net_cleanup: DEL every pod dir under $TRASH/pods, drop our namespaces.
+net_cleanup() {
+	for _p in "$TRASH"/pods/*/; do
+		[ -d "$_p/net" ] && "$CNI_T" del "$_p" "$(basename "$_p")" 2>/dev/null
+	done
+	[ -f "$NET_STATE" ] || return 0
+	while read -r _k _v; do
+		[ "$_k" = pid ] && kill "$_v" 2>/dev/null
+	done <"$NET_STATE"
+	while read -r _k _v; do
+		[ "$_k" = ns ] && ip netns del "$_v" 2>/dev/null
+	done <"$NET_STATE"
+	: >"$NET_STATE"
+}
+trap 'net_cleanup; _exit_cleanup' EXIT
+
+# What networking leaves on the host: veths, nat/filter rules and CNI
+# chains, leases of the default network.
+count_veths() { ip -o link show type veth | wc -l; }
+# The portmap plugin's shared chains (CNI-HOSTPORT-*) and the jumps to them
+# stay once made, by design; every rule of a pod is counted.
+count_rules() {
+	iptables-save | grep -e '^-A' -e '^:CNI' | grep -v -e '^:CNI-HOSTPORT-' \
+		-e '-j CNI-HOSTPORT-\(DNAT\|MASQ\)$' -e '^-A CNI-HOSTPORT-\(MASQ\|SETMARK\) ' | wc -l
+}
+count_leases() { ls "$LEASE_DIR" 2>/dev/null | grep -c '^[0-9]'; }
+net_snapshot() { echo "veths $(count_veths) rules $(count_rules) leases $(count_leases)"; }
+
+# free_port: a TCP port nobody listens on now.
+free_port() {
+	while :; do
+		_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+		ss -Htln "sport = :$_p" | grep -q . || { echo "$_p"; return; }
+	done
+}
+
+# pod_ip POD_DIR: the pod's first address, no prefix length.
+pod_ip() { "$CNI_T" info "$1" | awk 'NR==1 { sub("/.*", "", $3); print $3 }'; }
+pod_gw() { "$CNI_T" info "$1" | awk 'NR==1 { print $4 }'; }
+
+# fake_pod DIR [PORTS_JSON]: a pod dir with a pod manifest of one app "web"
+# whose image declares port http (tcp 80).
+fake_pod() {
+	mkdir -p "$1/apps/web" &&
+	cat >"$1/pod" <<EOF
+{"acKind": "PodManifest", "acVersion": "0.8.11",
+ "apps": [{"name": "web", "image": {"id": "sha512-0000000000000000000000000000000000000000000000000000000000000000"}}],
+ "ports": ${2:-[]}}
+EOF
+	cat >"$1/apps/web/manifest" <<EOF
+{"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/web",
+ "app": {"exec": ["/bin/httpd"], "user": "0", "group": "0",
+         "ports": [{"name": "http", "protocol": "tcp", "port": 80}]}}
+EOF
+}
