@@ -18,11 +18,19 @@ net_ns() {
 }
 
 # bg CMD...: start a server in the background (without the lock fd), killed
-# at exit; its pid is in $BG_PID... of the caller's shell only, so also
-# recorded for net_cleanup.
+# at exit by net_cleanup; its pid is also left in $TRASH/.bg.pid.
 bg() {
-	"$@" 8>&- >/dev/null 2>&1 &
+	"$@" 8>&- >/dev/null 2>&1 </dev/null &
 	echo "pid $!" >>"$NET_STATE"
+	echo $! >"$TRASH/.bg.pid"
+}
+
+# hold_lock DIR NAME: hold DIR's lock, as a running pod's stage1 does, in a
+# process whose pid goes to $TRASH/NAME.pid (kill it: the pod "exited").
+hold_lock() {
+	bg sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 300' - "$1" &&
+	cp "$TRASH/.bg.pid" "$TRASH/$2.pid" &&
+	wait_for 5 "! flock -n \"$1\" true"
 }
 
 # net_cleanup: DEL every pod dir under $TRASH/pods, drop our namespaces.
