@@ -208,9 +208,9 @@ test_expect_success 'registration through the C client (common/mds)' '
 	get 1 pod/uuid && test "$(cut -d" " -f1 meta)" = 404
 '
 
-test_expect_success 'teardown' '
+test_expect_success 'SIGTERM stops the service, which removes its socket' '
 	net_cleanup &&
-	! test -e "$SOCK"
+	wait_for 5 "! test -e \"$SOCK\""
 '
 
 test_done
