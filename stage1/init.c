@@ -134,8 +134,6 @@ int main(int argc, char **argv)
 	prog_init("stage1");
 	parse_opts(argc, argv, &opt);
 	s1_debug = opt.debug;
-	if (opt.net == S1_NET_CNI)
-		die("--net=%s: private networks are not supported yet", opt.net_names);
 	if (opt.lock_fd >= 0 && fcntl(opt.lock_fd, F_GETFD) < 0)
 		die("--lock-fd=%d: not an open file descriptor", opt.lock_fd);
 	if (geteuid() != 0)

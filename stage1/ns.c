@@ -150,6 +150,7 @@ int s1_run_outer(struct s1_pod *pod)
 	char c = 0;
 	ssize_t n;
 	int master = -1;
+	bool setup_failed = false;
 	do
 		n = read(sv[0], &c, 1);
 	while (n < 0 && errno == EINTR);
@@ -159,6 +160,7 @@ int s1_run_outer(struct s1_pod *pod)
 		    s1_write_file(pod->podfd, "pid", txt, false, &e) < 0) {
 			fprintf(stderr, "stage1: %s\n", e.msg);
 			kill(pid, SIGKILL);
+			setup_failed = true; /* a failure of ours, not the pod's status */
 		} else if (s1_net_outer_needed(pod) && write(sv[0], "G", 1) != 1) {
 			kill(pid, SIGKILL);
 		} else if (pod->opt->interactive && isatty(0)) {
@@ -180,6 +182,7 @@ int s1_run_outer(struct s1_pod *pod)
 		close(master);
 	}
 	close(sv[0]);
+	s1_net_outer_teardown(pod);
 	s1_cgroups_cleanup(pod);
-	return code;
+	return setup_failed ? 1 : code;
 }

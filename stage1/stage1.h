@@ -142,6 +142,8 @@ int s1_net_outer_setup(struct s1_pod *pod, pid_t pid, struct err *e);
 /* Must the pod wait for s1_net_outer_setup? (private networks) */
 bool s1_net_outer_needed(struct s1_pod *pod);
 int s1_net_pod_setup(struct s1_pod *pod, struct err *e);
+/* Once the pod is gone: unregister from pod-metadata, CNI DEL everything. */
+void s1_net_outer_teardown(struct s1_pod *pod);
 
 /* pod1.c: the pod's PID 1; never returns. sync_fd talks to the outer process. */
 void s1_pod_init(struct s1_pod *pod, int sync_fd) __attribute__((noreturn));

@@ -33,15 +33,23 @@ hold_lock() {
 	wait_for 5 "! flock -n \"$1\" true"
 }
 
-# net_cleanup: DEL every pod dir under $TRASH/pods, drop our namespaces.
+# net_cleanup: stop our servers and pods, DEL every pod dir we made, drop
+# our namespaces.
 net_cleanup() {
-	for _p in "$TRASH"/pods/*/; do
-		[ -d "$_p/net" ] && "$CNI_T" del "$_p" "$(basename "$_p")" 2>/dev/null
-	done
 	[ -f "$NET_STATE" ] || return 0
 	while read -r _k _v; do
 		[ "$_k" = pid ] && kill "$_v" 2>/dev/null
 	done <"$NET_STATE"
+	# pods stopping tear their networks down: give them a moment
+	while read -r _k _v; do
+		[ "$_k" = pid ] && for _i in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$_v" 2>/dev/null || break
+			sleep 0.5
+		done
+	done <"$NET_STATE"
+	for _p in "$TRASH"/pods/*/ "$TRASH"/pods/run/*/ "$RKT_DIR"/pods/run/*/; do
+		[ -d "$_p/net" ] && "$CNI_T" del "$_p" "$(basename "$_p")" 2>/dev/null
+	done
 	while read -r _k _v; do
 		[ "$_k" = ns ] && ip netns del "$_v" 2>/dev/null
 	done <"$NET_STATE"

@@ -88,11 +88,12 @@ test_expect_success '--net=none: a network namespace with only loopback, up' '
 	test "$(ls /sys/class/net | wc -l)" -eq "$(($(wc -l <out) - 1))"
 '
 
-test_expect_success '--net=default is refused until private networks exist' '
+test_expect_success '--net=NAME: an unknown network is an error (t7200: private networks)' '
 	pod=$(stage1_pod) && stage1_app "$pod" cni &&
 	stage1_manifest "$pod" "$(app_json cni "\"true\"")" &&
-	test_must_fail stage1_run "$pod" --net=default 2>err &&
-	grep -q "^stage1: --net=default: private networks are not supported yet" err
+	test_must_fail stage1_run "$pod" --net=no-such-net 2>err &&
+	grep -q "^stage1: network no-such-net: not found" err &&
+	! test -e "$pod/net"
 '
 
 test_expect_success '--interactive: the app gets a terminal of the pod, input and output relayed' '
