@@ -379,6 +379,17 @@ static void check_entry(struct aci_reader *r, const char *raw)
 		return;
 	}
 	const char *p = r->path;
+	if (r->flags & ACI_LAYER) {
+		ent->rootfs_path = strcmp(p, ".") ? p : "";
+		if (ent->hardlink) {
+			const char *raw_link = archive_entry_hardlink(ent->ae);
+			if (raw_link[0] == '/' || aci_path_has_dotdot(ent->hardlink))
+				bad(r, "hard link to %s outside the layer's root", r->link_label);
+			else
+				ent->hardlink_rootfs = ent->hardlink;
+		}
+		return;
+	}
 	if (!strcmp(p, ".")) {
 		if (type != AE_IFDIR)
 			bad(r, "not a directory");
@@ -435,6 +446,10 @@ static int finish(struct aci_reader *r, struct err *e)
 		unsigned char d[SHA512_LEN];
 		sha512_final(r->hash, d);
 		image_id_format(d, r->id);
+	}
+	if (r->flags & ACI_LAYER) {
+		r->done = 1;
+		return 0;
 	}
 	if (!r->have_manifest && !seen_get(&r->seen, "manifest"))
 		errlist_add(&r->errors, "manifest: missing");

@@ -24,6 +24,10 @@ struct archive_entry;
 enum {
 	ACI_HASH = 1 << 0, /* compute the image ID (SHA-512 of the uncompressed tar) */
 	ACI_TAR = 1 << 1,  /* input is an uncompressed tar (the store's blobs): no bidding */
+	/* A Docker/OCI layer, not an ACI: every entry is a rootfs path (no
+	 * manifest or rootfs/ expected), and hard links may point at files of
+	 * lower layers. Used by the docker conversion with extract_aci. */
+	ACI_LAYER = 1 << 2,
 };
 
 /* The manifest is read into memory; a larger one is a layout error. */

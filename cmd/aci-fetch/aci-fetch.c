@@ -15,12 +15,14 @@
 	"                 [--no-store | --store-only] [--debug]\n"                                 \
 	"                 [--system-config=DIR] [--local-config=DIR] IMAGE...\n"                  \
 	"       aci-fetch [options] --from-discovery=FILE|-\n"                                     \
-	"IMAGE: an https:// or http:// URL, NAME[,label=value...], PATH or file://PATH\n"
+	"IMAGE: an https:// or http:// URL, docker://[REGISTRY/]REPO[:TAG],\n"                       \
+	"       NAME[,label=value...], PATH or file://PATH\n"
 
 /* Asked in order, first match wins: the local file source, which takes
  * anything that is not a URL, stays last. */
 static const struct fetch_source *const sources[] = {
     &fetch_source_http,
+    &fetch_source_docker,
     &fetch_source_name,
     &fetch_source_file,
     NULL,

@@ -73,6 +73,7 @@ struct fetch_source {
 
 extern const struct fetch_source fetch_source_file;
 extern const struct fetch_source fetch_source_http;       /* http.c */
+extern const struct fetch_source fetch_source_docker;     /* docker.c */
 extern const struct fetch_source fetch_source_name;       /* discover.c */
 extern const struct fetch_source fetch_source_discovered; /* discover.c: --from-discovery */
 
