@@ -248,6 +248,12 @@ static int del_one(const struct cni_ctx *c, struct netrec *r, struct err *e)
 	 * the host side. */
 	const char *netns = r->netns;
 	struct stat st;
+	/* The pod dir may have moved since the ADD (pod-gc renames it to
+	 * exited-garbage first): its pinned netns moved with it, so use the
+	 * pin at the pod's current path when there is one. */
+	_cleanup_free_ char *pinned = path_join(c->pod_dir, "net/netns");
+	if (netns && *netns && stat(pinned, &st) == 0 && !S_ISDIR(st.st_mode))
+		netns = pinned;
 	if (netns && *netns && stat(netns, &st) < 0)
 		netns = "";
 	int rc = 0;

@@ -1,6 +1,5 @@
 #include "podinfo.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cni.h"
 #include "file.h"
 #include "json.h"
 #include "jsonw.h"
@@ -98,55 +98,24 @@ static void read_apps(const struct pod *p, struct podinfo *info)
 	free(data);
 }
 
-/* net/<name>.json holds the CNI result of each network the pod joined. */
-static void read_one_net(int netfd, const char *file, struct podinfo *info)
-{
-	char *data = NULL;
-	size_t len;
-	struct err e;
-	struct json_doc d;
-	if (file_read_at(netfd, file, 1 << 20, &data, &len, &e) < 0)
-		return;
-	if (json_parse(&d, data, len, &e) == 0) {
-		struct podinfo_net *n;
-		info->nets = xreallocarray(info->nets, info->n_nets + 1, sizeof *info->nets);
-		n = &info->nets[info->n_nets++];
-		n->name = xstrndup(file, strlen(file) - 5);
-		int ips = json_get(&d, 0, "ips");
-		int ip0 = ips >= 0 ? json_first(&d, ips) : -1;
-		char *addr = ip0 >= 0 ? json_str(&d, json_get(&d, ip0, "address")) : NULL;
-		if (addr && strchr(addr, '/'))
-			*strchr(addr, '/') = '\0';
-		n->ip = addr;
-		int ifs = json_get(&d, 0, "interfaces");
-		int if0 = ifs >= 0 ? json_first(&d, ifs) : -1;
-		n->ifname = if0 >= 0 ? json_str(&d, json_get(&d, if0, "name")) : NULL;
-		json_free(&d);
-	}
-	free(data);
-}
-
+/* The networks stage1 joined, as common/cni recorded them in the pod dir. */
 static void read_nets(const struct pod *p, struct podinfo *info)
 {
-	int fd = openat(p->fd, "net", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return;
-	DIR *dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return;
+	struct cni_netinfo *ni;
+	size_t n;
+	struct err e;
+	char *path = pod_path(p);
+	if (cni_netinfo_read(path, &ni, &n, &e) == 0) {
+		info->nets = xcalloc(n, sizeof *info->nets);
+		for (size_t i = 0; i < n; i++) {
+			struct podinfo_net *net = &info->nets[info->n_nets++];
+			net->name = xstrdup(ni[i].name);
+			net->ifname = ni[i].ifname ? xstrdup(ni[i].ifname) : NULL;
+			net->ip = ni[i].ips && ni[i].ips[0] ? xstrndup(ni[i].ips[0], strcspn(ni[i].ips[0], "/")) : NULL;
+		}
+		cni_netinfo_free(ni, n);
 	}
-	struct dirent **names;
-	int n = scandirat(dirfd(dir), ".", &names, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		size_t l = strlen(names[i]->d_name);
-		if (l > 5 && !strcmp(names[i]->d_name + l - 5, ".json"))
-			read_one_net(dirfd(dir), names[i]->d_name, info);
-		free(names[i]);
-	}
-	if (n > 0)
-		free(names);
-	closedir(dir);
+	free(path);
 }
 
 int podinfo_read(const struct pod *p, struct podinfo *info, struct err *e)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cni.h"
 #include "err.h"
 #include "mountutil.h"
 #include "opt.h"
@@ -96,9 +97,12 @@ static void sweep(struct gc *g, const struct pod_entry *ent, bool now)
 		return;
 	}
 	char *path = pod_path(&p);
-	/* stage1's mounts die with its namespace; anything left on the host goes
-	 * first, and deletion below refuses to enter a mount that remains */
-	if (umount_under(path, &e) < 0 || pod_destroy(&p, &e) < 0) {
+	/* Networks first (every ADD gets its DEL, again if stage1 already did:
+	 * it is idempotent); a failed DEL keeps the pod so a later gc retries.
+	 * Then stage1's mounts: they die with its namespace, anything left on
+	 * the host goes, and deletion refuses to enter a mount that remains. */
+	struct cni_ctx cni = {.pod_dir = path, .uuid = ent->uuid};
+	if (cni_del(&cni, &e) < 0 || umount_under(path, &e) < 0 || pod_destroy(&p, &e) < 0) {
 		warnx_("pod %s: %s", ent->uuid, e.msg);
 		g->failed = 1;
 		pod_close(&p);
