@@ -164,11 +164,41 @@ test_expect_success 'a corrupt blob is refused by its digest, nothing stored' '
 	before=$(cas-store list --no-legend | wc -l) &&
 	blob=$(find "$TRASH/registry" -path "*blobs/sha256/*/data" -size +1000k | head -1) &&
 	cp "$blob" "$TRASH/blob.keep" &&
-	printf "x" | dd of="$blob" bs=1 seek=1000 conv=notrunc 2>/dev/null &&
+	dd if=/dev/urandom of="$blob" bs=1 seek=1000 count=64 conv=notrunc 2>/dev/null &&
+	! cmp -s "$blob" "$TRASH/blob.keep" &&
 	test_expect_code 1 aci-fetch --insecure-options=image --no-store "$REF" 2>err &&
 	cp "$TRASH/blob.keep" "$blob" &&
 	grep "corrupt or truncated" err &&
 	test "$(cas-store list --no-legend | wc -l)" = "$before"
+'
+
+test_expect_success 'an image index: linux and the host architecture are picked' '
+	reg=http://127.0.0.1:$REG_PORT/v2/test/app/manifests &&
+	acc="Accept: application/vnd.oci.image.manifest.v1+json" &&
+	curl -sf -H "$acc" -o m1.json $reg/1 && curl -sf -H "$acc" -o m2.json $reg/2 &&
+	d1=sha256:$(sha256sum m1.json | cut -d" " -f1) && s1=$(stat -c %s m1.json) &&
+	d2=sha256:$(sha256sum m2.json | cut -d" " -f1) && s2=$(stat -c %s m2.json) &&
+	case $(uname -m) in x86_64) goarch=amd64 other=arm64 ;; aarch64) goarch=arm64 other=amd64 ;; *) goarch=$(uname -m) other=amd64 ;; esac &&
+	mt=application/vnd.oci.image.manifest.v1+json &&
+	printf "{\"schemaVersion\": 2, \"mediaType\": \"application/vnd.oci.image.index.v1+json\", \"manifests\": [%s, %s]}" \
+		"{\"mediaType\": \"$mt\", \"digest\": \"$d2\", \"size\": $s2, \"platform\": {\"architecture\": \"$other\", \"os\": \"linux\"}}" \
+		"{\"mediaType\": \"$mt\", \"digest\": \"$d1\", \"size\": $s1, \"platform\": {\"architecture\": \"$goarch\", \"os\": \"linux\"}}" >index.json &&
+	curl -sf -X PUT -H "Content-Type: application/vnd.oci.image.index.v1+json" \
+		--data-binary @index.json $reg/multi &&
+	: >"$LOG" &&
+	aci-fetch --insecure-options=image "docker://127.0.0.1:$NGINX_PORT/test/app:multi" >idm &&
+	grep "GET /v2/test/app/manifests/multi " "$LOG" &&
+	grep "GET /v2/test/app/manifests/$d1 " "$LOG" &&
+	! grep "manifests/$d2" "$LOG" &&
+	cas-store cat-manifest "$(cat idm)" >mm &&
+	jq -e ".app.exec == [\"/bin/busybox\", \"echo\", \"hi\"]" mm
+'
+
+test_expect_success 'the converted image runs as a pod: entrypoint, env, user, workdir' '
+	bounded 60 pod-run "$(cat id)" >out &&
+	echo hi >expect && test_cmp expect out &&
+	bounded 60 pod-run "$(cat id)" --exec=/bin/sh -- -c "echo \$FOO; id -u; id -g; pwd" >out &&
+	printf "bar\n1000\n100\n/data\n" >expect && test_cmp expect out
 '
 
 test_done
