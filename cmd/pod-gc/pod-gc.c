@@ -4,12 +4,14 @@
  * or another gc is simply skipped), and deletion never crosses a mount. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cni.h"
 #include "err.h"
@@ -85,6 +87,47 @@ static void mark(struct gc *g, const struct pod_entry *ent)
 	pod_close(&p);
 }
 
+/* rmdir a cgroup once its last task is gone (the kernel lags a little). */
+static void cg_rmdir_at(int dirfd, const char *name)
+{
+	for (int i = 0; i < 100; i++) {
+		if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno != EBUSY)
+			return;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The cgroups stage1 made for the pod (its `cgroups` file) when stage1 was
+ * killed before it could remove them: <pod cgroup>/<app> then the pod's.
+ * Only /sys/fs/cgroup/.../rkt-<uuid> paths are trusted. */
+static void remove_cgroups(struct pod *p)
+{
+	struct err e = {0};
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	if (pod_read_file(p, "cgroups", &data, &len, &e) < 0)
+		return;
+	_cleanup_free_ char *tail = xasprintf("/rkt-%s", p->uuid);
+	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(l), tn = strlen(tail);
+		if (strncmp(l, "/sys/fs/cgroup/", 15) || strstr(l, "/..") || n <= tn ||
+		    strcmp(l + n - tn, tail))
+			continue;
+		int fd = open(l, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		DIR *dir = fdopendir(dup(fd));
+		for (struct dirent *de; dir && (de = readdir(dir));)
+			if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				cg_rmdir_at(fd, de->d_name);
+		if (dir)
+			closedir(dir);
+		close(fd);
+		cg_rmdir_at(AT_FDCWD, l);
+	}
+}
+
 /* now: ignore the grace period (pods named on the command line). */
 static void sweep(struct gc *g, const struct pod_entry *ent, bool now)
 {
@@ -101,6 +144,7 @@ static void sweep(struct gc *g, const struct pod_entry *ent, bool now)
 	 * it is idempotent); a failed DEL keeps the pod so a later gc retries.
 	 * Then stage1's mounts: they die with its namespace, anything left on
 	 * the host goes, and deletion refuses to enter a mount that remains. */
+	remove_cgroups(&p);
 	struct cni_ctx cni = {.pod_dir = path, .uuid = ent->uuid};
 	if (cni_del(&cni, &e) < 0 || umount_under(path, &e) < 0 || pod_destroy(&p, &e) < 0) {
 		warnx_("pod %s: %s", ent->uuid, e.msg);
