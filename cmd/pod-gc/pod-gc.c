@@ -39,7 +39,15 @@ static long long age_ms(const struct pod *p)
 	if (fstat(p->fd, &st) < 0)
 		return 0;
 	clock_gettime(CLOCK_REALTIME, &now);
-	return (now.tv_sec - st.st_mtim.tv_sec) * 1000LL + (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+	long long age = (now.tv_sec - st.st_mtim.tv_sec) * 1000LL +
+			(now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+	if (age < 0) {
+		/* an mtime in the future (clock skew): never sweep early, but count
+		 * from now on, or the pod would wait for the clock to get there */
+		futimens(p->fd, NULL);
+		return 0;
+	}
+	return age;
 }
 
 /* Open and lock a pod still in state `s`; 0 = skip it (gone, locked, moved). */
