@@ -85,6 +85,18 @@ test_expect_success 'kill -9 of pod-run (stage1) while the pod runs: exited, col
 	settle
 '
 
+test_expect_success 'kill -9 of a pod with a memory isolator: its cgroup goes with gc' '
+	u=$(pod-prepare "$img" --exec=/bin/sleep --memory=64M -- 30) &&
+	{ pod-run "$u" >/dev/null 2>&1 & p=$!; } &&
+	wait_for 10 "test -s \"$pods/run/$u/pid\"" &&
+	kill9 run $p &&
+	wait_for 10 "pod-status $u | grep -qx state=exited" &&
+	pod-gc --grace-period=0s >/dev/null &&
+	test ! -e "$pods/exited-garbage/$u" &&
+	no_mounts_left && no_cgroup "$u" &&
+	settle
+'
+
 test_expect_success 'setup: a 20 MB image with a few hundred files' '
 	mkdir -p big/rootfs/data big/rootfs/many &&
 	head -c 20000000 /dev/urandom >big/rootfs/data/blob &&
