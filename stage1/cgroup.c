@@ -209,8 +209,9 @@ int s1_cgroups_setup(struct s1_pod *pod, struct err *e)
 			/* if this process is killed -9 it cannot remove them: pod-gc
 			 * removes what the pod's `cgroups` file lists */
 			const char *other = pod->cg_paths[!slot];
-			_cleanup_free_ char *list = xasprintf("%s\n%s%s", pod->cg_paths[slot],
-							      other ? other : "", other ? "\n" : "");
+			_cleanup_free_ char *list =
+			    xasprintf("%s\n%s%s", pod->cg_paths[slot], other ? other : "",
+				      other ? "\n" : "");
 			if (s1_write_file(pod->podfd, "cgroups", list, false, e) < 0)
 				return err_wrap(e, "resource/%s", ctrl);
 			if (cg_v2) {

@@ -117,7 +117,8 @@ static void remove_cgroups(struct pod *p)
 	if (pod_read_file(p, "cgroups", &data, &len, &e) < 0)
 		return;
 	_cleanup_free_ char *tail = xasprintf("/rkt-%s", p->uuid);
-	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	char *save = NULL;
+	for (char *l = strtok_r(data, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		size_t n = strlen(l), tn = strlen(tail);
 		if (strncmp(l, "/sys/fs/cgroup/", 15) || strstr(l, "/..") || n <= tn ||
 		    strcmp(l + n - tn, tail))
@@ -127,7 +128,8 @@ static void remove_cgroups(struct pod *p)
 			continue;
 		DIR *dir = fdopendir(dup(fd));
 		for (struct dirent *de; dir && (de = readdir(dir));)
-			if (de->d_type == DT_DIR && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			if (de->d_type == DT_DIR && strcmp(de->d_name, ".") &&
+			    strcmp(de->d_name, ".."))
 				cg_rmdir_at(fd, de->d_name);
 		if (dir)
 			closedir(dir);
