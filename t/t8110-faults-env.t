@@ -148,4 +148,7 @@ test_expect_success 'totals' '
 	test $(faults corrupt) -eq 2 && test $(faults skew) -eq 5
 '
 
+# the totals in the TAP output (say inside a test block is only shown on failure)
+say "faults injected: full-disk=$(faults disk) read-only=$(faults ro) stage1=$(faults stage1) corruption=$(faults corrupt) clock-skew=$(faults skew), all survived: $((test_count - test_failed))/$test_count tests ok"
+
 test_done
