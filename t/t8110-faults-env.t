@@ -34,7 +34,7 @@ img=$(cat img.id)
 
 test_expect_success 'full disk: importing a bigger image fails clearly, leaves nothing, the store still works' '
 	mkdir full && mount -t tmpfs -o size=8m tmpfs full &&
-	test_umount_at_exit "$TRASH/full" &&
+	test_when_finished "umount -l \"$TRASH/full\"" &&
 	export RKT_DIR=$TRASH/full/rkt &&
 	cas-store import small1.aci >/dev/null &&
 	used=$(du -s full | cut -f1) &&
@@ -54,7 +54,7 @@ test_expect_success 'full disk: importing a bigger image fails clearly, leaves n
 
 test_expect_success 'read-only store: import and prepare fail clearly, list and resolve work' '
 	mkdir ro && mount -t tmpfs -o size=64m tmpfs ro &&
-	test_umount_at_exit "$TRASH/ro" &&
+	test_when_finished "umount -l \"$TRASH/ro\"" &&
 	export RKT_DIR=$TRASH/ro/rkt &&
 	cas-store import small1.aci >id1 &&
 	store_image bb2 example.com/busybox /bin/echo hi >ro-img.id &&
