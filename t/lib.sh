@@ -27,8 +27,6 @@ cd "$TRASH" || exit 1
 
 test_count=0
 test_failed=0
-test_bg_pids=
-test_mounts=
 
 say() { printf '# %s\n' "$*"; }
 
@@ -40,16 +38,17 @@ test_when_finished() {
 		mv "$TRASH/.cleanup.new" "$TRASH/.cleanup"
 }
 
+# These register work for the end of the script. Test bodies run in
+# subshells, so the registrations go to files in $TRASH, not variables.
 # test_kill_at_exit PID: a background server the script started.
-test_kill_at_exit() { test_bg_pids="$test_bg_pids $1"; }
+test_kill_at_exit() { echo "$1" >>"$TRASH/.atexit-pids"; }
 
-# test_umount_at_exit PATH: a mount the script made.
-test_umount_at_exit() { test_mounts="$1 $test_mounts"; }
+# test_umount_at_exit PATH: a mount the script made (deepest unmounted first).
+test_umount_at_exit() { echo "$1" >>"$TRASH/.atexit-mounts"; }
 
 # test_at_exit CMD: run CMD when the script ends (after servers are killed),
 # e.g. to delete a network namespace the script made. Last registered runs first.
-test_exit_cmds=
-test_at_exit() { test_exit_cmds="$1; $test_exit_cmds"; }
+test_at_exit() { printf '%s\n' "$1" >>"$TRASH/.atexit-cmds"; }
 
 test_expect_success() {
 	test_count=$((test_count + 1))
@@ -126,17 +125,20 @@ test_done() {
 }
 
 _exit_cleanup() {
-	for _p in $test_bg_pids; do
+	_pids=$(cat "$TRASH/.atexit-pids" 2>/dev/null)
+	for _p in $_pids; do
 		kill -TERM "$_p" 2>/dev/null
 	done
-	for _p in $test_bg_pids; do
+	for _p in $_pids; do
 		for _i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$_p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$_p" 2>/dev/null
 	done
-	for _m in $test_mounts; do
+	sort -r "$TRASH/.atexit-mounts" 2>/dev/null | while read -r _m; do
 		umount -l "$_m" 2>/dev/null
 	done
-	[ -n "$test_exit_cmds" ] && eval "$test_exit_cmds" >/dev/null 2>&1
+	if [ -f "$TRASH/.atexit-cmds" ]; then
+		tac "$TRASH/.atexit-cmds" >"$TRASH/.atexit-run" && (. "$TRASH/.atexit-run") >/dev/null 2>&1
+	fi
 	[ -n "${_watchdog:-}" ] && pkill -P "$_watchdog" 2>/dev/null && kill "$_watchdog" 2>/dev/null
 	cd /
 	if [ $test_failed -eq 0 ] || [ -n "${CI:-}" ]; then

@@ -49,4 +49,16 @@ test_expect_success 'test_when_finished runs after a failing test too' '
 	test -f "$TRASH/cleaned2"
 '
 
+test_expect_success 'test_kill_at_exit and test_at_exit work from inside a test body' '
+	cat >inner2.t <<-EOF &&
+	. "$T_DIR/lib.sh"
+	test_expect_success inner "sleep 60 & test_kill_at_exit \$! && echo \$! >$TRASH/inner.pid && test_at_exit \"touch $TRASH/atexit-ran\""
+	test_done
+	EOF
+	RKT_T_DIR="$T_DIR" sh inner2.t >inner2.out 2>&1 &&
+	grep -q "^ok 1 - inner" inner2.out &&
+	test -f "$TRASH/atexit-ran" &&
+	! kill -0 $(cat "$TRASH/inner.pid") 2>/dev/null
+'
+
 test_done
