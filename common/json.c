@@ -7,6 +7,7 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -40,17 +41,6 @@ static int fail(struct scan *sc, const char *why)
 	return -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits at s (n bytes available) -> code unit, or -1. */
 static long hex4(const char *s, size_t n)
 {
@@ -58,7 +48,7 @@ static long hex4(const char *s, size_t n)
 		return -1;
 	long v = 0;
 	for (int k = 0; k < 4; k++) {
-		int h = hexval((unsigned char)s[k]);
+		int h = hex_val((unsigned char)s[k]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;

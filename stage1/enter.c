@@ -117,17 +117,8 @@ static int prepare(struct s1_pod *pod, struct s1_app *app, int nsfd[NNS], struct
 		if (setns(nsfd[i], 0) < 0)
 			return err_sys(e, "join the pod's %s namespace", ns_names[i]);
 	}
-	_cleanup_free_ char *root = xasprintf("/opt/stage2/%s/rootfs", app->name);
-	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return err_sys(e, "app %s: %s", app->name, root);
-	int r = s1_resolve_user(app, rootfd, e);
-	close(rootfd);
-	if (r < 0)
+	if (s1_app_confine(app, e) < 0)
 		return -1;
-	if (caps_compute(&app->iso, &app->capmask, e) < 0 ||
-	    seccomp_build(&app->iso, &app->seccomp, e) < 0)
-		return err_wrap(e, "app %s", app->name);
 	app->cg_fd[0] = app->cg_fd[1] = -1; /* joined above */
 	return 0;
 }

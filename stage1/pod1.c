@@ -29,9 +29,10 @@ static int sync_wait(int fd, char want)
 	return n == 1 && c == want ? 0 : -1;
 }
 
-/* Per-app work that needs the finished root: user, groups, HOME, the
- * environment (also written for pod-enter), capability and seccomp sets. */
-static int resolve_app(struct s1_pod *pod, struct s1_app *app, struct err *e)
+/* What confines an app, from its finished root and its isolators: user,
+ * groups and HOME, capability and seccomp sets. Also used by enter, so an
+ * entered command gets exactly what the app has. */
+int s1_app_confine(struct s1_app *app, struct err *e)
 {
 	_cleanup_free_ char *root = xasprintf("/opt/stage2/%s/rootfs", app->name);
 	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -41,12 +42,22 @@ static int resolve_app(struct s1_pod *pod, struct s1_app *app, struct err *e)
 	close(rootfd);
 	if (r < 0)
 		return -1;
-	if (s1_build_env(pod, app, e) < 0)
-		return err_wrap(e, "app %s", app->name);
 	if (caps_compute(&app->iso, &app->capmask, e) < 0)
 		return err_wrap(e, "app %s: isolator os/linux/capabilities", app->name);
 	if (seccomp_build(&app->iso, &app->seccomp, e) < 0)
 		return err_wrap(e, "app %s: isolator os/linux/seccomp", app->name);
+	return 0;
+}
+
+/* Per-app work that needs the finished root: its confinement, then the
+ * environment (which needs HOME), also written for pod-enter. */
+static int resolve_app(struct s1_pod *pod, struct s1_app *app, struct err *e)
+{
+	int r;
+	if (s1_app_confine(app, e) < 0)
+		return -1;
+	if (s1_build_env(pod, app, e) < 0)
+		return err_wrap(e, "app %s", app->name);
 
 	struct buf b = {0};
 	for (char **p = app->envp; *p; p++)

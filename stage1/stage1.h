@@ -225,6 +225,8 @@ void s1_cgroups_cleanup(struct s1_pod *pod);
  * Returns the pod-ns pid, -1 on error (e says why, naming the app). */
 /* app.c: in the child, everything between fork and exec (also used by enter). */
 int s1_child_setup(struct s1_pod *pod, struct s1_app *app, bool main, struct err *e);
+/* pod1.c: user, groups, capability and seccomp sets of an app (also enter). */
+int s1_app_confine(struct s1_app *app, struct err *e);
 /* enter.c: the enter entry point (argv[0] "enter"). */
 int s1_enter_main(int argc, char **argv);
 pid_t s1_spawn(struct s1_pod *pod, struct s1_app *app, char **argv, bool main, struct err *e);

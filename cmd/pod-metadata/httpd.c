@@ -1,4 +1,5 @@
 #include "httpd.h"
+#include "hex.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -176,17 +177,6 @@ const char *http_reason(int status)
 	}
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int http_urldecode(char *s, size_t *len)
 {
 	size_t o = 0, n = *len;
@@ -196,8 +186,8 @@ int http_urldecode(char *s, size_t *len)
 		} else if (s[i] == '%') {
 			if (i + 2 >= n)
 				return -1;
-			int a = hexval((unsigned char)s[i + 1]);
-			int b = hexval((unsigned char)s[i + 2]);
+			int a = hex_val((unsigned char)s[i + 1]);
+			int b = hex_val((unsigned char)s[i + 2]);
 			if (a < 0 || b < 0)
 				return -1;
 			s[o++] = (char)(a * 16 + b);
