@@ -166,35 +166,53 @@ static void pod_init(struct pod *p, struct pod_dir *d)
 	p->fd = -1;
 }
 
+/* Whether p->fd is still the directory at embryo/<uuid>. */
+static bool still_embryo(struct pod *p)
+{
+	struct stat a, b;
+	return fstat(p->fd, &a) == 0 &&
+	       fstatat(p->d->statefd[POD_EMBRYO], p->uuid, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int pod_create_embryo(struct pod_dir *d, struct pod *p, struct err *e)
 {
 	pod_init(p, d);
 	if (d->statefd[POD_EMBRYO] < 0)
 		return err_set(e, "%s/embryo: pods directory not created", d->pods);
-	/* A collision of 122 random bits is not going to happen; EEXIST is
-	 * still retried rather than trusted. */
+	/* Between mkdir and flock the embryo is unlocked, so a concurrent
+	 * pod-gc may take it for an orphan and move it to garbage: then start
+	 * again under a new UUID (the moved one is swept as garbage). A UUID
+	 * collision (EEXIST) is retried the same way. */
 	for (int tries = 0;; tries++) {
+		if (tries > 8)
+			return err_set(e, "%s/embryo: could not create a pod directory", d->pods);
 		if (pod_uuid_new(p->uuid, e) < 0)
 			return -1;
-		if (mkdirat(d->statefd[POD_EMBRYO], p->uuid, 0750) == 0)
-			break;
-		if (errno != EEXIST || tries > 3)
+		if (mkdirat(d->statefd[POD_EMBRYO], p->uuid, 0750) < 0) {
+			if (errno == EEXIST)
+				continue;
 			return err_sys(e, "%s/embryo/%s", d->pods, p->uuid);
-	}
-	p->state = POD_EMBRYO;
-	p->fd = openat(d->statefd[POD_EMBRYO], p->uuid,
-		       O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (p->fd < 0) {
-		err_sys(e, "%s/embryo/%s", d->pods, p->uuid);
-		unlinkat(d->statefd[POD_EMBRYO], p->uuid, AT_REMOVEDIR);
-		return -1;
-	}
-	if (pod_lock(p, true, e) < 0) {
-		unlinkat(d->statefd[POD_EMBRYO], p->uuid, AT_REMOVEDIR);
+		}
+		p->state = POD_EMBRYO;
+		p->fd = openat(d->statefd[POD_EMBRYO], p->uuid,
+			       O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (p->fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			err_sys(e, "%s/embryo/%s", d->pods, p->uuid);
+			unlinkat(d->statefd[POD_EMBRYO], p->uuid, AT_REMOVEDIR);
+			return -1;
+		}
+		if (pod_lock(p, false, e) < 0) {
+			unlinkat(d->statefd[POD_EMBRYO], p->uuid, AT_REMOVEDIR);
+			pod_close(p);
+			return -1;
+		}
+		if (still_embryo(p))
+			return 0;
 		pod_close(p);
-		return -1;
 	}
-	return 0;
 }
 
 /* Collect the UUIDs in state s that start with prefix into *found. */
