@@ -3,32 +3,14 @@
 # (two processes). Goal: ratio <= 1.1. Best of 3 runs each. `-v` also
 # hashes the tar for the image ID; shown for information.
 set -eu
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-PATH="$SRC/build/bin:$PATH"
-W=$(mktemp -d /tmp/bench-aci-validate.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+. "$(dirname "$0")/lib.sh"
+bench_init aci-validate
 
-mkdir -p tree/rootfs/usr/bin tree/rootfs/data
-cp -a /usr/include tree/rootfs/usr/
-find /usr/bin -maxdepth 1 -type f -size -8M -printf '%s %p\n' | sort -k2 |
-	awk '{ t += $1; if (t > 50000000) exit; print $2 }' | xargs cp -a -t tree/rootfs/usr/bin
-for i in 1 2 3 4; do head -c 5000000 /dev/urandom >tree/rootfs/data/noise$i; done
-printf '{"acKind":"ImageManifest","acVersion":"0.8.11","name":"example.com/bench"}\n' >tree/manifest
+bench_tree tree
 aci-build tree big.aci
 rm -rf tree
 size=$(gzip -dc big.aci | wc -c)
 
-now() { date +%s.%N; }
-best() { # best of 3 runs of "$@", in seconds
-	local b=
-	for _ in 1 2 3; do
-		local t0 t1
-		t0=$(now); "$@" >/dev/null; t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="${b:-1e9}" 'BEGIN { d = z - a; print (d < b) ? d : b }')
-	done
-	echo "$b"
-}
 base() { gzip -dc big.aci | tar -t; }
 tb=$(best base)
 to=$(best aci-validate big.aci)

@@ -2,11 +2,8 @@
 # cas-store import of a ~200 MB ACI against `gzip -dc | sha512sum` of the same
 # file (the least any import must do). Goal: ratio <= 1.3. Best of 3 runs.
 set -eu
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-PATH="$SRC/build/bin:$PATH"
-W=$(mktemp -d /tmp/bench-cas-import.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+. "$(dirname "$0")/lib.sh"
+bench_init cas-import
 
 # a ~200 MB image that compresses like real binaries do (about 2:1)
 mkdir -p img/rootfs/data
@@ -18,16 +15,6 @@ tar -C img -cf - manifest rootfs | gzip -1 -n >big.aci
 rm -rf img
 size=$(gzip -dc big.aci | wc -c)
 
-now() { date +%s.%N; }
-best() { # best of 3 runs of "$@", in seconds
-	local b=
-	for _ in 1 2 3; do
-		local t0 t1
-		t0=$(now); "$@" >/dev/null; t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="${b:-1e9}" 'BEGIN { d = z - a; print (d < b) ? d : b }')
-	done
-	echo "$b"
-}
 baseline() { gzip -dc big.aci | sha512sum; }
 import() { rm -rf store; cas-store --dir=store import big.aci; }
 

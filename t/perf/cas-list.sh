@@ -3,11 +3,8 @@
 # list < 100 ms per call), against the start-up of the same binary
 # (`cas-store --help`) as the baseline.
 set -eu
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-PATH="$SRC/build/bin:$PATH"
-W=$(mktemp -d /tmp/bench-cas-list.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+. "$(dirname "$0")/lib.sh"
+bench_init cas-list
 
 # 1,000 tiny images: one file each, imported two at a time
 mkdir -p acis

@@ -3,11 +3,8 @@
 # the same uncompressed tar (goal: ratio <= 1.2), and warm (a cached tree:
 # goal under 5 ms per call, process start included). Best of 3 cold runs.
 set -eu
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-PATH="$SRC/build/bin:$PATH"
-W=$(mktemp -d /tmp/bench-cas-render.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-cd "$W"
+. "$(dirname "$0")/lib.sh"
+bench_init cas-render
 
 # ~100 MB in 5,000 files of 0..40 KB across 20 directories, plus symlinks
 mkdir -p img/rootfs
@@ -22,23 +19,13 @@ rm -rf img
 id=$(cas-store --dir=store import image.tar)
 tree=store/cas/tree/$id
 
-now() { date +%s.%N; }
-best() {
-	local b= t0 t1
-	for _ in 1 2 3; do
-		"$1"
-		t0=$(now); "$2" >/dev/null; t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="${b:-1e9}" 'BEGIN { d = z - a; print (d < b) ? d : b }')
-	done
-	echo "$b"
-}
 tar_prep() { rm -rf out; mkdir out; sync; }
 tar_run() { tar -xf image.tar -C out; }
 render_prep() { rm -rf "$tree"; sync; }
 render_run() { cas-store --dir=store render "$id"; }
 
-base=$(best tar_prep tar_run)
-cold=$(best render_prep render_run)
+base=$(BENCH_PREP=tar_prep best tar_run)
+cold=$(BENCH_PREP=render_prep best render_run)
 # warm: per call, against the same binary doing nothing (process start-up)
 n=200
 t0=$(now)

@@ -5,8 +5,8 @@
 # uncompressed ACI (a gzip'd one adds the decompression to our side only);
 # the gzip'd ratio is printed too, for information.
 set -eu
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-PATH="$SRC/build/bin:$PATH:/usr/sbin:/sbin"
+. "$(dirname "$0")/lib.sh"
+PATH="$PATH:/usr/sbin:/sbin"
 TRASH=$(mktemp -d /tmp/bench-fetch.XXXXXX)
 pids=
 test_kill_at_exit() { pids="$pids $1"; }
@@ -49,22 +49,15 @@ export SSL_CERT_FILE="$TEST_CA" CURL_CA_BUNDLE="$TEST_CA"
 unset SSL_CERT_DIR
 cat www/img/*.aci >/dev/null # warm the page cache
 
-now() { date +%s.%N; }
-best() { # best of 3 runs of "$@", in seconds
-	local b=
-	for _ in 1 2 3; do
-		local t0 t1
-		rm -rf "$RKT_DIR" out.aci
-		t0=$(now); "$@" >/dev/null 2>&1; t1=$(now)
-		b=$(awk -v a="$t0" -v z="$t1" -v b="${b:-1e9}" 'BEGIN { d = z - a; print (d < b) ? d : b }')
-	done
-	echo "$b"
-}
+# every run starts from an empty store and no output file, and is quiet
+fresh() { rm -rf "$RKT_DIR" out.aci; }
+BENCH_PREP=fresh
+quiet() { "$@" 2>/dev/null; }
 size=$(( $(stat -c %s www/img/bench.aci) / 1000000 ))
-tb=$(best curl -s -o out.aci "$URL/bench.aci")
-to=$(best aci-fetch "$URL/bench.aci")
-tbz=$(best curl -s -o out.aci "$URL/bench-gz.aci")
-toz=$(best aci-fetch "$URL/bench-gz.aci")
+tb=$(best quiet curl -s -o out.aci "$URL/bench.aci")
+to=$(best quiet aci-fetch "$URL/bench.aci")
+tbz=$(best quiet curl -s -o out.aci "$URL/bench-gz.aci")
+toz=$(best quiet aci-fetch "$URL/bench-gz.aci")
 aci-fetch "$URL/bench.aci" >/dev/null 2>&1 || { echo "aci-fetch failed"; exit 1; }
 echo "image: ${size} MB uncompressed ACI ($(( $(stat -c %s www/img/bench-gz.aci) / 1000000 )) MB gzip'd)"
 echo "curl -o:    ${tb} s   (gzip'd: ${tbz} s)"
