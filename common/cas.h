@@ -111,6 +111,11 @@ int cas_extract_at(struct cas *c, const char *id, int dirfd, bool rootfs_only, b
 int cas_render(struct cas *c, const char *id, bool verify, char **key, char **rootfs,
 	       struct err *e);
 
+/* Render id with its dependencies straight into rootfd (an empty
+ * directory), as cas_render builds a tree but without the tree store: the
+ * copy a pod gets without overlayfs. key gets the tree key it would have. */
+int cas_render_at(struct cas *c, const char *id, int rootfd, char **key, struct err *e);
+
 /* Maintenance (cas-maint.c). */
 struct cas_gc_opts {
 	long long grace_ms; /* images unused this long are removed; < 0: keep all */

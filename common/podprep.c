@@ -448,21 +448,17 @@ static int render_app(struct cas *c, int podfd, const struct pod_app *pa,
 		return -1;
 	if (put_file_at(afd, "manifest", im->manifest_raw, im->manifest_len, e) < 0)
 		return err_wrap(e, "app %s", pa->name);
-	if (!overlay && !im->m->n_dependencies) {
-		/* No dependencies: the image's own rootfs is the rendered tree. */
-		if (cas_extract_at(c, im->id, rfd, true, false, e) < 0)
+	if (!overlay) {
+		/* The copy: the image and its dependencies rendered into the pod
+		 * as the tree store renders them (each pathWhitelist applied). */
+		if (cas_render_at(c, im->id, rfd, &key, e) < 0)
 			return err_wrap(e, "app %s: copy", pa->name);
-		return write_str_at(afd, "treeStoreID", im->id, e);
+		return write_str_at(afd, "treeStoreID", key, e);
 	}
 	if (cas_render(c, im->id, false, &key, &rootfs, e) < 0)
 		return err_wrap(e, "app %s: render", pa->name);
 	if (write_str_at(afd, "treeStoreID", key, e) < 0)
 		return -1;
-	if (!overlay)
-		return err_set(e,
-			       "app %s: copying a rendered tree with dependencies needs overlay "
-			       "(not available yet without it)",
-			       pa->name);
 	if (write_str_at(afd, "lowerdir", rootfs, e) < 0)
 		return -1;
 	if ((mkdirat(afd, "upper", 0755) < 0 && errno != EEXIST) ||

@@ -490,6 +490,22 @@ out:
 	return r;
 }
 
+int cas_render_at(struct cas *c, const char *id, int rootfd, char **keyp, struct err *e)
+{
+	struct render rd = {.c = c};
+	char *deps = NULL;
+	int r = -1;
+	if (collect(&rd, id, -1, e) == 0 && render_layers(&rd, rootfd, e) == 0) {
+		*keyp = tree_key(&rd, &deps);
+		for (size_t i = 0; i < rd.n; i++)
+			cas_touch(c, rd.v[i].id);
+		r = 0;
+	}
+	free(deps);
+	render_free(&rd);
+	return r;
+}
+
 static bool tree_present(int treefd, const char *key)
 {
 	char *p = xasprintf("%s/checksum", key);

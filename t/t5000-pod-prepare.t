@@ -4,6 +4,7 @@
 # matter here); real pods run in t5100.
 . "$(dirname "$0")/lib.sh"
 . "$T_DIR/lib-pod.sh"
+. "$T_DIR/lib-cas.sh"
 
 test_expect_success 'setup: a busybox image and a fake stage1 in the store' '
 	img=$(store_image hello example.com/hello /bin/echo hello) &&
@@ -118,6 +119,52 @@ test_expect_success '--no-overlay copies the tree: the same files as the rendere
 	(cd "$p/stage1/rootfs/opt/stage2/hello/rootfs" && find . -printf "%p %y %m %s %l\n" | sort) >actual &&
 	test_cmp expect actual &&
 	cmp "$p/stage1/rootfs/opt/stage2/hello/rootfs/bin/busybox" hello/rootfs/bin/busybox
+'
+
+# layer DIR NAME DEPS WHITELIST: import DIR (rootfs already filled).
+layer() {
+	cas_manifest "$2" 1 "${3:-}" "${4:-}" >"$1/manifest" && cas_tar "$1" >"$1.tar" &&
+	cas-store import "$1.tar"
+}
+
+# same_renders ID APP: the overlay's lower tree and the --no-overlay copy of
+# ID (app APP) list the same files (path, type, mode, owner, size, link) into "actual".
+same_renders() {
+	pod-prepare "$S1" "$1" >uo && pod-prepare "$S1" --no-overlay "$1" >uc &&
+	o=$RKT_DIR/pods/prepared/$(cat uo) && c=$RKT_DIR/pods/prepared/$(cat uc) &&
+	jq -e ".overlay == false" "$c/runtime.json" &&
+	_ls="%p %y %m %u %g %s %l\n" &&
+	(cd "$(cat "$o/apps/$2/lowerdir")" && find . -printf "$_ls" | sort) >expect &&
+	(cd "$c/stage1/rootfs/opt/stage2/$2/rootfs" && find . -printf "$_ls" | sort) >actual &&
+	test_cmp expect actual && test_cmp "$o/apps/$2/treeStoreID" "$c/apps/$2/treeStoreID"
+}
+
+test_expect_success 'setup: base <- mid <- top, base and mid with a pathWhitelist' '
+	mkdir -p base/rootfs/etc base/rootfs/usr/lib mid/rootfs/etc top/rootfs/etc &&
+	for f in base over gone; do echo base >base/rootfs/etc/$f; done &&
+	echo base >base/rootfs/usr/lib/l.so && echo base >base/rootfs/usr/only &&
+	ln -s usr/lib base/rootfs/lib &&
+	bid=$(layer base example.com/base "" "[\"/etc/base\",\"/etc/over\",\"/lib\",\"/usr/lib/l.so\"]") &&
+	for f in mid over dropped; do echo mid >mid/rootfs/etc/$f; done &&
+	layer mid example.com/mid "[{\"imageName\":\"example.com/base\"}]" \
+		"[\"/etc/base\",\"/etc/over\",\"/etc/mid\",\"/usr/lib/l.so\"]" >/dev/null &&
+	echo top >top/rootfs/etc/top && echo top >top/rootfs/etc/over &&
+	tid=$(layer top example.com/top "[{\"imageName\":\"example.com/mid\"}]") &&
+	echo "$bid" >bid && echo "$tid" >tid
+'
+
+test_expect_success 'overlay and --no-overlay: the same tree for an image with a pathWhitelist' '
+	same_renders "$(cat bid)" base &&
+	printf "%s\n" . ./etc ./etc/base ./etc/over ./lib ./usr ./usr/lib ./usr/lib/l.so >expect &&
+	cut -d" " -f1 actual >paths && test_cmp expect paths
+'
+
+test_expect_success 'overlay and --no-overlay: the same tree for an image with dependencies' '
+	same_renders "$(cat tid)" top &&
+	printf "%s\n" . ./etc ./etc/base ./etc/mid ./etc/over ./etc/top ./usr ./usr/lib ./usr/lib/l.so >expect &&
+	cut -d" " -f1 actual >paths && test_cmp expect paths &&
+	test "$(cat "$c/stage1/rootfs/opt/stage2/top/rootfs/etc/over")" = top &&
+	case $(cat "$c/apps/top/treeStoreID") in deps-sha512-*) ;; *) false ;; esac
 '
 
 # Each failure: a clear message, exit 1 (2 for usage), and no pod left over.
