@@ -65,9 +65,12 @@ test_expect_success() {
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $_title"
-		sed 's/^/#   /' "$TRASH/.out" | tail -n 40
-		printf '#   failed commands:\n'
-		printf '%s\n' "$2" | sed 's/^/#     /'
+		# on stderr, so a CI log from a quiet prove shows why
+		{
+			sed 's/^/#   /' "$TRASH/.out" | tail -n 40
+			printf '#   failed commands:\n'
+			printf '%s\n' "$2" | sed 's/^/#     /'
+		} >&2
 	fi
 }
 

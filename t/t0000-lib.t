@@ -44,8 +44,9 @@ test_expect_success 'test_when_finished runs after a failing test too' '
 	test_expect_success inner "test_when_finished \"touch $TRASH/cleaned2\" && false"
 	test_done
 	EOF
-	RKT_T_DIR="$T_DIR" test_must_fail sh inner.t >inner.out 2>&1 &&
+	RKT_T_DIR="$T_DIR" test_must_fail sh inner.t >inner.out 2>inner.err &&
 	grep -q "^not ok 1 - inner" inner.out &&
+	grep -q "^#   failed commands:" inner.err &&
 	test -f "$TRASH/cleaned2"
 '
 
