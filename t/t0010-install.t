@@ -40,7 +40,7 @@ test_expect_success 'the installed suite runs a pod with its default stage1' '
 	aci-build img img.aci &&
 	id=$(cas-store import img.aci) &&
 	uuid=$(pod-prepare "$id") &&
-	pod-run "$uuid" >out &&
+	pod-run --net=host "$uuid" >out &&
 	echo installed-ok >expect &&
 	test_cmp expect out &&
 	test "$(command -v pod-run)" = "$prefix/bin/pod-run"

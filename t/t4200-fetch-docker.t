@@ -195,9 +195,9 @@ test_expect_success 'an image index: linux and the host architecture are picked'
 '
 
 test_expect_success 'the converted image runs as a pod: entrypoint, env, user, workdir' '
-	bounded 60 pod-run "$(cat id)" >out &&
+	bounded 60 pod-run --net=host "$(cat id)" >out &&
 	echo hi >expect && test_cmp expect out &&
-	bounded 60 pod-run "$(cat id)" --exec=/bin/sh -- -c "echo \$FOO; id -u; id -g; pwd" >out &&
+	bounded 60 pod-run --net=host "$(cat id)" --exec=/bin/sh -- -c "echo \$FOO; id -u; id -g; pwd" >out &&
 	printf "bar\n1000\n100\n/data\n" >expect && test_cmp expect out
 '
 

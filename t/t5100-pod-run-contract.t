@@ -23,10 +23,10 @@ test_expect_success 'pod-run UUID moves the pod to run and execs its stage1 init
 	grep -qx "lock: held" stage1.log
 '
 
-test_expect_success 'the default network is host; --debug and --interactive reach stage1' '
+test_expect_success 'the default network is default (as in rkt); --debug and --interactive reach stage1' '
 	uuid=$(pod-prepare "$S1" "$img") &&
 	pod-run --debug --interactive "$uuid" &&
-	grep -q "^args: --debug --net=host --interactive " stage1.log
+	grep -q "^args: --debug --net=default --interactive " stage1.log
 '
 
 test_expect_success 'the exit status is stage1s' '

@@ -3,10 +3,12 @@
 # status, and the global flags reaching the tools.
 . "$(dirname "$0")/lib.sh"
 . "$T_DIR/lib-pod.sh"
+. "$T_DIR/lib-net.sh" # the pods run on rkt's default network
 
 test_expect_success 'setup: an unsigned busybox ACI file' '
 	make_image_dir bb example.com/busybox /bin/echo hello >/dev/null &&
-	aci-build --owner-root bb bb.aci
+	aci-build --owner-root bb bb.aci &&
+	net_snapshot >net.before
 '
 
 test_expect_success 'rkt run of an unsigned file is refused without --insecure-options=image' '
@@ -67,6 +69,19 @@ test_expect_success 'rkt image cat-manifest, render, export round trip' '
 test_expect_success 'rkt gc runs pod-gc on exited pods' '
 	rkt gc --mark-only &&
 	test -n "$(pods_in exited-garbage)"
+'
+
+test_expect_success 'rkt run: a private network by default (as in rkt), --net=host on request' '
+	bounded 30 rkt run example.com/busybox --exec=/bin/busybox -- ip -4 -o addr show eth0 >out &&
+	grep -q "inet 172\.16\.28\.[0-9]*/24" out &&
+	bounded 30 rkt run --net=host example.com/busybox --exec=/bin/busybox -- ip -4 -o addr show lo >out &&
+	test "$(ip -4 -o addr show lo | wc -l)" = "$(wc -l <out)"
+'
+
+test_expect_success 'the default network left nothing on the host' '
+	rkt gc --grace-period=0s &&
+	net_snapshot >net.after &&
+	test_cmp net.before net.after
 '
 
 test_done

@@ -4,12 +4,14 @@
 # run-prepared, status --format=json, enter, stop, rm), plus list, gc and
 # cat-manifest.
 . "$(dirname "$0")/lib.sh"
+. "$T_DIR/lib-net.sh" # the pods run on rkt's default network
 
 test_expect_success 'setup: an image whose app ignores SIGTERM' '
 	make_image_dir img example.com/stubborn /bin/sh -c "trap : TERM; echo up >/tmp/up; while :; do sleep 1; done" &&
 	aci-build img img.aci &&
 	rkt --insecure-options=image fetch "$TRASH/img.aci" >id &&
-	grep -q "^sha512-" id
+	grep -q "^sha512-" id &&
+	net_snapshot >net.before
 '
 
 test_expect_success 'prepare --uuid-file-save, run-prepared, status --wait-ready' '
@@ -20,7 +22,8 @@ test_expect_success 'prepare --uuid-file-save, run-prepared, status --wait-ready
 	bounded 20 rkt status --wait-ready=15s "$uuid" >st &&
 	grep -qx "state=running" st &&
 	rkt status --format=json "$uuid" >st.json &&
-	jq -e ".state == \"running\" and .name == \"$uuid\" and (.pid > 0) and .app_names == [\"stubborn\"]" st.json
+	jq -e ".state == \"running\" and .name == \"$uuid\" and (.pid > 0) and .app_names == [\"stubborn\"]" st.json &&
+	jq -e ".networks[0].netName == \"default\"" st.json
 '
 uuid=$(cat uuid)
 
@@ -72,7 +75,9 @@ test_expect_success 'rm removes exited and prepared pods; gc the rest' '
 	! grep -q "$uuid" out && ! grep -q "$u3" out &&
 	rkt gc --grace-period=0s &&
 	rkt list --no-legend >out &&
-	test ! -s out
+	test ! -s out &&
+	net_snapshot >net.after &&
+	test_cmp net.before net.after
 '
 
 test_expect_success 'usage errors' '

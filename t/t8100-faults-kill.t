@@ -63,14 +63,14 @@ test_expect_success 'kill -9 of pod-prepare at random moments: no half-written p
 '
 
 test_expect_success 'the store and pod-prepare work after the kills' '
-	test "$(bounded 30 pod-run "$img")" = hi &&
+	test "$(bounded 30 pod-run --net=host "$img")" = hi &&
 	settle
 '
 
 test_expect_success 'kill -9 of pod-run (stage1) while the pod runs: exited, collected, nothing left' '
 	for i in 1 2 3 4; do
 		u=$(pod-prepare "$img" --exec=/bin/sleep -- 30) &&
-		{ pod-run "$u" >/dev/null 2>&1 & p=$!; } &&
+		{ pod-run --net=host "$u" >/dev/null 2>&1 & p=$!; } &&
 		if [ $i -le 2 ]; then
 			wait_for 10 "test -s \"$pods/run/$u/pid\""
 		else
@@ -89,7 +89,7 @@ test_expect_success 'kill -9 of pod-run (stage1) while the pod runs: exited, col
 
 test_expect_success 'kill -9 of a pod with a memory isolator: its cgroup goes with gc' '
 	u=$(pod-prepare "$img" --exec=/bin/sleep --memory=64M -- 30) &&
-	{ pod-run "$u" >/dev/null 2>&1 & p=$!; } &&
+	{ pod-run --net=host "$u" >/dev/null 2>&1 & p=$!; } &&
 	wait_for 10 "test -s \"$pods/run/$u/pid\"" &&
 	kill9 run $p &&
 	wait_for 10 "pod-status $u | grep -qx state=exited" &&

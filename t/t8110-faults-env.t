@@ -70,7 +70,7 @@ test_expect_success 'read-only store: import and prepare fail clearly, list and 
 	cas-store cat-manifest example.com/small >/dev/null &&
 	mount -o remount,rw "$TRASH/ro" &&
 	settle && no_temp "$RKT_DIR" &&
-	test "$(bounded 30 pod-run "$(cat ro-img.id)")" = hi && settle
+	test "$(bounded 30 pod-run --net=host "$(cat ro-img.id)")" = hi && settle
 '
 
 test_expect_success 'missing or corrupt stage1: pod-prepare fails clearly, nothing prepared' '

@@ -83,7 +83,7 @@ __attribute__((noreturn)) static void run_pod(const struct prep_opts *o, const c
 	argv[n++] = "stage1/rootfs/init";
 	if (o->debug)
 		argv[n++] = "--debug";
-	argv[n++] = xasprintf("--net=%s", o->net ? o->net : "host");
+	argv[n++] = xasprintf("--net=%s", o->net ? o->net : "default");
 	if (o->interactive)
 		argv[n++] = "--interactive";
 	if (o->mds_register)
