@@ -50,8 +50,18 @@ int s1_build_env(struct s1_pod *pod, struct s1_app *app, struct err *e)
 	env_set(&env, &n, "container", "rkt");
 	if (!env_get(env, "PATH"))
 		env_set(&env, &n, "PATH", DEFAULT_PATH);
+	/* From the passwd entry; without one, rkt's defaults (root's when the
+	 * app runs as uid 0, as appc's ACE validator expects). */
+	bool root = app->uid == 0;
+	const char *login = app->login ? app->login : root ? "root" : NULL;
+	if (login && !env_get(env, "USER"))
+		env_set(&env, &n, "USER", login);
+	if (login && !env_get(env, "LOGNAME"))
+		env_set(&env, &n, "LOGNAME", login);
 	if (!env_get(env, "HOME"))
-		env_set(&env, &n, "HOME", app->home ? app->home : "/");
+		env_set(&env, &n, "HOME", app->home ? app->home : root ? "/root" : "/");
+	if (!env_get(env, "SHELL"))
+		env_set(&env, &n, "SHELL", app->shell ? app->shell : "/bin/sh");
 	if (pod->opt->interactive && !env_get(env, "TERM")) {
 		const char *term = getenv("TERM");
 		env_set(&env, &n, "TERM", term && *term ? term : "vt102");

@@ -314,7 +314,9 @@ void s1_pod_free(struct s1_pod *pod)
 		iso_free(&a->iso);
 		free(a->lowerdir);
 		free(a->groups);
+		free(a->login);
 		free(a->home);
+		free(a->shell);
 		strv_free(a->envp);
 	}
 	free(pod->apps);

@@ -72,7 +72,7 @@ struct s1_app {
 	gid_t gid;
 	gid_t *groups; /* supplementary groups to set */
 	size_t ngroups;
-	char *home;
+	char *login, *home, *shell; /* the passwd entry's, or NULL */
 	char **envp; /* final environment */
 	uint64_t capmask;
 	void *seccomp; /* scmp_filter_ctx or NULL */
@@ -180,6 +180,7 @@ struct pw_ent {
 	uid_t uid;
 	gid_t gid;
 	char *home;
+	char *shell;
 };
 /* Find a user by name in passwd text; 1 found, 0 not. */
 int passwd_lookup_name(const char *text, const char *name, struct pw_ent *out);

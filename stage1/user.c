@@ -86,6 +86,7 @@ static int pw_match(char **f, int n, void *arg)
 	q->out->uid = uid;
 	q->out->gid = gid;
 	q->out->home = xstrdup(n >= 6 && f[5][0] ? f[5] : "/");
+	q->out->shell = xstrdup(n >= 7 && f[6][0] ? f[6] : "/bin/sh");
 	return 1;
 }
 
@@ -105,7 +106,8 @@ void pw_ent_free(struct pw_ent *p)
 {
 	free(p->name);
 	free(p->home);
-	p->name = p->home = NULL;
+	free(p->shell);
+	p->name = p->home = p->shell = NULL;
 }
 
 struct gr_q {
@@ -228,8 +230,8 @@ int s1_resolve_user(struct s1_app *app, int rootfd, struct err *e)
 			       app->name, grp);
 	}
 
-	/* HOME and the groups listing the user come from the passwd entry of
-	 * the resolved uid (rkt does the same). */
+	/* USER, HOME, SHELL and the groups listing the user come from the
+	 * passwd entry of the resolved uid (rkt does the same). */
 	app->groups = NULL;
 	app->ngroups = 0;
 	for (size_t i = 0; i < app->nsupp; i++) {
@@ -237,11 +239,10 @@ int s1_resolve_user(struct s1_app *app, int rootfd, struct err *e)
 		app->groups[app->ngroups++] = app->supp_gids[i];
 	}
 	if (passwd_lookup_uid(passwd, app->uid, &pw)) {
-		app->home = xstrdup(pw.home);
 		group_member_of(group, pw.name, &app->groups, &app->ngroups);
-		pw_ent_free(&pw);
-	} else {
-		app->home = xstrdup("/");
+		app->login = pw.name;
+		app->home = pw.home;
+		app->shell = pw.shell;
 	}
 	return 0;
 }

@@ -48,12 +48,12 @@ test_expect_success 'the host passwd is never used: a host-only user is unknown'
 	grep -q "user \"daemon\": not found" err
 '
 
-test_expect_success 'environment: the app env (not the host env), AC_APP_NAME, PATH, HOME, container' '
+test_expect_success 'environment: the app env (not the host env), AC_APP_NAME, PATH, USER, LOGNAME, HOME, SHELL, container' '
 	pod=$(stage1_pod) && stage1_app "$pod" env &&
 	stage1_manifest "$pod" "$(app_json env "\"env\"" "\"environment\": [{\"name\": \"FOO\", \"value\": \"override\"}, {\"name\": \"AC_APP_NAME\", \"value\": \"spoof\"}, {\"name\": \"WITH_EQ\", \"value\": \"a=b c\"}]")" &&
 	FOO=host-leak stage1_run "$pod" >out &&
 	sort out >actual &&
-	printf "%s\n" AC_APP_NAME=env FOO=override HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin WITH_EQ="a=b c" container=rkt | sort >expect &&
+	printf "%s\n" AC_APP_NAME=env FOO=override HOME=/root LOGNAME=root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SHELL=/bin/sh USER=root WITH_EQ="a=b c" container=rkt | sort >expect &&
 	test_cmp expect actual
 '
 

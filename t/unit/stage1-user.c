@@ -9,6 +9,7 @@ static const char passwd[] = "# comment\n"
 			     "broken line\n"
 			     "user:x:1000:1001:A User:/home/user:/bin/sh\n"
 			     "nohome:x:1002:1002::::\n"
+			     "noshell:x:1003:1003:::\n"
 			     "123:x:77:77::/n:/bin/sh\n"
 			     "last:x:5:6:gecos:/last:/bin/sh"; /* no final newline */
 
@@ -30,6 +31,7 @@ int main(void)
 	is_int(pw.uid, 1000, "its uid");
 	is_int(pw.gid, 1001, "its gid");
 	is_str(pw.home, "/home/user", "its home");
+	is_str(pw.shell, "/bin/sh", "its shell");
 	pw_ent_free(&pw);
 	ok(passwd_lookup_name(passwd, "nobody", &pw) == 0, "an absent user is not found");
 	ok(passwd_lookup_name(passwd, "broken line", &pw) == 0, "a malformed line never matches");
@@ -38,6 +40,9 @@ int main(void)
 	pw_ent_free(&pw);
 	ok(passwd_lookup_name(passwd, "nohome", &pw) == 1, "an entry with empty fields");
 	is_str(pw.home, "/", "an empty home is /");
+	pw_ent_free(&pw);
+	ok(passwd_lookup_name(passwd, "noshell", &pw) == 1, "an entry with an empty shell");
+	is_str(pw.shell, "/bin/sh", "an empty shell is /bin/sh");
 	pw_ent_free(&pw);
 	ok(passwd_lookup_name(passwd, "123", &pw) == 1, "an all-digit user name is a name");
 	is_int(pw.uid, 77, "and resolves to its entry's uid");
