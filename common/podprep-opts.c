@@ -329,6 +329,11 @@ static int set_pod_flag(struct prep_opts *o, const struct flag *f, const char *v
 		free(o->hostname), o->hostname = xstrdup(val);
 		break;
 	case O_DNS:
+		/* host and none stand alone (as in rkt) */
+		if (o->ndns && (!strcmp(val, "host") || !strcmp(val, "none") ||
+				!strcmp(o->dns[0], "host") || !strcmp(o->dns[0], "none")))
+			return err_set(e, "--dns=%s: host and none cannot be combined with other servers",
+				       val);
 		push_str(&o->dns, &o->ndns, val);
 		break;
 	case O_DNS_SEARCH:
@@ -338,8 +343,15 @@ static int set_pod_flag(struct prep_opts *o, const struct flag *f, const char *v
 		push_str(&o->dns_opt, &o->ndns_opt, val);
 		break;
 	case O_HOSTS_ENTRY: {
-		struct prep_kv kv;
-		if (prep_parse_kv(val, '=', "--hosts-entry", &kv, e) < 0)
+		/* host: the host's /etc/hosts, alone (as in rkt) */
+		bool host = !strcmp(val, "host");
+		if (o->nhosts && (host || !strcmp(o->hosts[0].name, "host")))
+			return err_set(e, "--hosts-entry=%s: host cannot be combined with other entries",
+				       val);
+		struct prep_kv kv = {0};
+		if (host)
+			kv.name = xstrdup("host"), kv.value = xstrdup("");
+		else if (prep_parse_kv(val, '=', "--hosts-entry", &kv, e) < 0)
 			return -1;
 		PUSH(o->hosts, o->nhosts, kv);
 		break;

@@ -1,6 +1,7 @@
 /* /etc/hosts and /etc/resolv.conf of an app (OS-SPEC.md "Common Files"):
  * hosts is written when the image has none or when hosts entries were asked
- * for; resolv.conf when DNS settings were given ("host" copies the host's). */
+ * for; resolv.conf when DNS settings were given ("host" copies the host's,
+ * for either). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,9 +37,15 @@ static int write_in(int dfd, const char *name, const char *data, struct err *e)
 	return 0;
 }
 
-static char *hosts_text(struct s1_pod *pod)
+static int hosts_text(struct s1_pod *pod, char **out, struct err *e)
 {
 	struct buf b = {0};
+	if (pod->rt.nhosts == 1 && !strcmp(pod->rt.hosts[0].ip, "host")) {
+		size_t len;
+		if (file_read("/etc/hosts", 1 << 20, out, &len, e) < 0)
+			return err_wrap(e, "hosts-entry=host");
+		return 0;
+	}
 	buf_printf(&b,
 		   "127.0.0.1\tlocalhost localhost.localdomain localhost4 "
 		   "localhost4.localdomain4 %s\n",
@@ -54,7 +61,8 @@ static char *hosts_text(struct s1_pod *pod)
 		}
 		buf_addc(&b, '\n');
 	}
-	return buf_steal(&b);
+	*out = buf_steal(&b);
+	return 0;
 }
 
 static int resolv_text(struct s1_pod *pod, char **out, struct err *e)
@@ -111,8 +119,10 @@ int s1_setup_etc(struct s1_pod *pod, struct s1_app *app, int rootfd, struct err 
 		return err_wrap(e, "app %s", app->name);
 	int r = 0;
 	if (want_hosts) {
-		_cleanup_free_ char *h = hosts_text(pod);
-		r = write_in(etc, "hosts", h, e);
+		_cleanup_free_ char *h = NULL;
+		r = hosts_text(pod, &h, e);
+		if (r == 0)
+			r = write_in(etc, "hosts", h, e);
 	}
 	if (r == 0 && resolv)
 		r = write_in(etc, "resolv.conf", resolv, e);

@@ -97,6 +97,23 @@ test_expect_success 'the pod has its own hostname' '
 	echo "podhost-$$" >expect && test_cmp expect out
 '
 
+test_expect_success '--dns=host and --hosts-entry=host give the host files (as in rkt)' '
+	bounded 30 pod-run --net=host --dns=host --hosts-entry=host "$img" \
+		--exec=/bin/cat -- /etc/resolv.conf /etc/hosts >out &&
+	cat /etc/resolv.conf /etc/hosts >expect && test_cmp expect out &&
+	bounded 30 pod-run --net=host --dns=192.0.2.53 --hosts-entry=192.0.2.9=nine "$img" \
+		--exec=/bin/cat -- /etc/resolv.conf /etc/hosts >out &&
+	grep -qx "nameserver 192.0.2.53" out && grep -qx "192.0.2.9	nine" out
+'
+
+test_expect_success 'host and none stand alone: mixed with entries is refused' '
+	test_must_fail pod-prepare --dns=host --dns=192.0.2.53 "$img" 2>err &&
+	grep -q "^pod-prepare: --dns=192.0.2.53: host and none cannot be combined" err &&
+	test_must_fail pod-prepare --hosts-entry=192.0.2.9=nine --hosts-entry=host "$img" 2>err &&
+	grep -q "^pod-prepare: --hosts-entry=host: host cannot be combined" err &&
+	test -z "$(ls "$RKT_DIR/pods/prepared")"
+'
+
 test_expect_success 'working directory' '
 	bounded 30 pod-run --net=host "$img" --working-dir=/tmp --exec=/bin/pwd >out &&
 	echo /tmp >expect && test_cmp expect out
