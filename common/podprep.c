@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -92,6 +93,16 @@ char *prep_stage1_ref(const struct prep_opts *o, struct err *e)
 	return xasprintf("%s/../lib/rkt/stage1.aci", dir);
 }
 
+/* Write what fd holds, from its start, to out (best effort: a message). */
+static void copy_fd_from_start(int fd, int out)
+{
+	char buf[4096];
+	ssize_t n;
+	off_t off = 0;
+	while ((n = pread(fd, buf, sizeof buf, off)) > 0 && writeall(out, buf, (size_t)n) == 0)
+		off += n;
+}
+
 /* aci-fetch REF: verify then import; its stdout is the image ID. */
 static int fetch_image(const struct prep_opts *o, const char *ref, const char *signature,
 		       char id[CAS_ID_LEN + 1], struct err *e)
@@ -120,9 +131,15 @@ static int fetch_image(const struct prep_opts *o, const char *ref, const char *s
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return err_sys(e, "pipe");
+	/* --quiet: aci-fetch's stderr (signatures verified, warnings) is held
+	 * in a memfd and shown only if it fails, so its errors still reach the
+	 * user. A file, not a pipe: nothing reads it while the fetch runs. */
+	_cleanup_close_ int qfd = o->quiet ? memfd_create("aci-fetch-stderr", MFD_CLOEXEC) : -1;
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	if (qfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, qfd, 2);
 	pid_t pid;
 	int r = posix_spawnp(&pid, tool, &fa, NULL, (char **)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -142,6 +159,8 @@ static int fetch_image(const struct prep_opts *o, const char *ref, const char *s
 		;
 	if (rr < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		free(out);
+		if (qfd >= 0)
+			copy_fd_from_start(qfd, 2);
 		return err_set(e, "%s: aci-fetch failed (its message is above)", ref);
 	}
 	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))

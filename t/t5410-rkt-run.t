@@ -44,6 +44,16 @@ test_expect_success 'rkt prepare, then rkt run-prepared; rkt status and list see
 	rkt status "$uuid" >out && grep -q "exited" out
 '
 
+test_expect_success 'prepare --quiet: the UUID only, yet errors are still shown' '
+	bounded 30 rkt --insecure-options=image prepare "$TRASH/bb.aci" >uuid 2>err &&
+	grep -q "signature not checked" err &&
+	bounded 30 rkt --insecure-options=image prepare --quiet "$TRASH/bb.aci" >uuid 2>err &&
+	test ! -s err && test -d "$RKT_DIR/pods/prepared/$(cat uuid)" &&
+	test "$(wc -l <uuid)" = 1 &&
+	test_must_fail bounded 30 rkt prepare --quiet "$TRASH/bb.aci" >out 2>err &&
+	grep -q "^aci-fetch: " err && grep -q "^pod-prepare: .*aci-fetch failed" err && test ! -s out
+'
+
 test_expect_success 'rkt run-prepared needs a UUID' '
 	test_expect_code 2 rkt run-prepared 2>err &&
 	grep -q "needs a pod UUID" err
