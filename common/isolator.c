@@ -127,11 +127,8 @@ static void parse_value(const struct json_doc *d, int v, const char *path, struc
 				    json_type_name(json_type(d, v)));
 		return;
 	}
-	if (json_type(d, v) != JSON_OBJECT) {
-		errlist_add(errs, "%s: must be an object, not %s", path,
-			    json_type_name(json_type(d, v)));
+	if (!sch_want_object(d, v, path, errs))
 		return;
-	}
 	switch (o->kind) {
 	case ISO_CPU:
 	case ISO_MEMORY:
@@ -190,11 +187,8 @@ int isolator_parse(const struct json_doc *d, int v, const char *path, struct iso
 {
 	size_t before = errs->n;
 	memset(out, 0, sizeof(*out));
-	if (json_type(d, v) != JSON_OBJECT) {
-		errlist_add(errs, "%s: must be an object, not %s", path,
-			    json_type_name(json_type(d, v)));
+	if (!sch_want_object(d, v, path, errs))
 		return -1;
-	}
 	out->name = sch_str(d, v, path, "name", true, errs);
 	if (out->name && !ac_identifier_valid(out->name)) {
 		_cleanup_free_ char *q = sch_quote(out->name);
@@ -210,6 +204,20 @@ int isolator_parse(const struct json_doc *d, int v, const char *path, struct iso
 	out->value = json_raw(d, val);
 	parse_value(d, val, vp, out, errs);
 	return errs->n > before ? -1 : 0;
+}
+
+static void isolator_elem(const struct json_doc *d, int v, const char *path, void *elem, void *ctx,
+			  struct errlist *errs)
+{
+	(void)ctx;
+	isolator_parse(d, v, path, elem, errs);
+}
+
+void isolators_parse(const struct json_doc *d, int obj, const char *path, struct isolator **out,
+		     size_t *n, struct errlist *errs)
+{
+	sch_objects(d, obj, path, "isolators", false, sizeof(**out), out, n, isolator_elem, NULL,
+		    errs);
 }
 
 int isolator_make(const char *name, const char *value_json, struct isolator *out,

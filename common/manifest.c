@@ -89,29 +89,16 @@ static void app_rules(const struct app *a, const char *path, struct errlist *err
 
 /* ---- app: parsing -------------------------------------------------------- */
 
-static void parse_handlers(const struct json_doc *d, int v, const char *path, struct app *a,
-			   struct errlist *errs)
+static void handler_elem(const struct json_doc *d, int it, const char *ip, void *elem, void *ctx,
+			 struct errlist *errs)
 {
-	int arr = sch_array(d, v, path, "eventHandlers", false, errs);
-	if (arr < 0)
-		return;
-	_cleanup_free_ char *p = sch_field(path, "eventHandlers");
-	a->event_handlers = xcalloc((size_t)json_size(d, arr), sizeof(*a->event_handlers));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index(p, a->n_event_handlers);
-		struct event_handler *h = &a->event_handlers[a->n_event_handlers++];
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ip,
-				    json_type_name(json_type(d, it)));
-			continue;
-		}
-		h->name = sch_str(d, it, ip, "name", true, errs);
-		if (sch_array(d, it, ip, "exec", true, errs) >= 0) {
-			sch_strlist(d, it, ip, "exec", &h->exec, errs);
-			if (!h->exec.n)
-				errlist_add(errs, "%s.exec: must not be empty", ip);
-		}
+	struct event_handler *h = elem;
+	(void)ctx;
+	h->name = sch_str(d, it, ip, "name", true, errs);
+	if (sch_array(d, it, ip, "exec", true, errs) >= 0) {
+		sch_strlist(d, it, ip, "exec", &h->exec, errs);
+		if (!h->exec.n)
+			errlist_add(errs, "%s.exec: must not be empty", ip);
 	}
 }
 
@@ -138,69 +125,30 @@ static void parse_gids(const struct json_doc *d, int v, const char *path, struct
 	}
 }
 
-static void parse_isolators(const struct json_doc *d, int v, const char *path,
-			    struct isolator **out, size_t *n, struct errlist *errs)
+static void mount_point_elem(const struct json_doc *d, int it, const char *ip, void *elem,
+			     void *ctx, struct errlist *errs)
 {
-	int arr = sch_array(d, v, path, "isolators", false, errs);
-	if (arr < 0)
-		return;
-	_cleanup_free_ char *p = sch_field(path, "isolators");
-	*out = xcalloc((size_t)json_size(d, arr), sizeof(**out));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index(p, *n);
-		isolator_parse(d, it, ip, &(*out)[(*n)++], errs);
-	}
+	struct mount_point *m = elem;
+	(void)ctx;
+	m->name = sch_str(d, it, ip, "name", true, errs);
+	m->path = sch_str(d, it, ip, "path", true, errs);
+	if (m->path && !*m->path)
+		errlist_add(errs, "%s.path: must not be empty", ip);
+	sch_bool(d, it, ip, "readOnly", &m->read_only, errs);
 }
 
-static void parse_mount_points(const struct json_doc *d, int v, const char *path, struct app *a,
-			       struct errlist *errs)
+static void port_elem(const struct json_doc *d, int it, const char *ip, void *elem, void *ctx,
+		      struct errlist *errs)
 {
-	int arr = sch_array(d, v, path, "mountPoints", false, errs);
-	if (arr < 0)
-		return;
-	_cleanup_free_ char *p = sch_field(path, "mountPoints");
-	a->mount_points = xcalloc((size_t)json_size(d, arr), sizeof(*a->mount_points));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index(p, a->n_mount_points);
-		struct mount_point *m = &a->mount_points[a->n_mount_points++];
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ip,
-				    json_type_name(json_type(d, it)));
-			continue;
-		}
-		m->name = sch_str(d, it, ip, "name", true, errs);
-		m->path = sch_str(d, it, ip, "path", true, errs);
-		if (m->path && !*m->path)
-			errlist_add(errs, "%s.path: must not be empty", ip);
-		sch_bool(d, it, ip, "readOnly", &m->read_only, errs);
-	}
-}
-
-static void parse_ports(const struct json_doc *d, int v, const char *path, struct app *a,
-			struct errlist *errs)
-{
-	int arr = sch_array(d, v, path, "ports", false, errs);
-	if (arr < 0)
-		return;
-	_cleanup_free_ char *p = sch_field(path, "ports");
-	a->ports = xcalloc((size_t)json_size(d, arr), sizeof(*a->ports));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index(p, a->n_ports);
-		port_parse(d, it, ip, &a->ports[a->n_ports++], errs);
-	}
+	(void)ctx;
+	port_parse(d, it, ip, elem, errs);
 }
 
 struct app *app_parse(const struct json_doc *d, int v, const char *path, struct errlist *errs)
 {
 	size_t before = errs->n;
-	if (json_type(d, v) != JSON_OBJECT) {
-		errlist_add(errs, "%s: must be an object, not %s", path,
-			    json_type_name(json_type(d, v)));
+	if (!sch_want_object(d, v, path, errs))
 		return NULL;
-	}
 	struct app *a = xcalloc(1, sizeof(*a));
 	sch_strlist(d, v, path, "exec", &a->exec, errs);
 	a->user = sch_str(d, v, path, "user", true, errs);
@@ -210,16 +158,19 @@ struct app *app_parse(const struct json_doc *d, int v, const char *path, struct 
 	if (a->group && !*a->group)
 		errlist_add(errs, "%s.group: required", path);
 	parse_gids(d, v, path, a, errs);
-	parse_handlers(d, v, path, a, errs);
+	sch_objects(d, v, path, "eventHandlers", false, sizeof(*a->event_handlers), &a->event_handlers,
+		    &a->n_event_handlers, handler_elem, NULL, errs);
 	a->working_directory = sch_str(d, v, path, "workingDirectory", false, errs);
 	if (a->working_directory && !*a->working_directory) {
 		free(a->working_directory); /* "" means unset, as in appc */
 		a->working_directory = NULL;
 	}
 	sch_kvlist(d, v, path, "environment", &a->environment, errs);
-	parse_isolators(d, v, path, &a->isolators, &a->n_isolators, errs);
-	parse_mount_points(d, v, path, a, errs);
-	parse_ports(d, v, path, a, errs);
+	isolators_parse(d, v, path, &a->isolators, &a->n_isolators, errs);
+	sch_objects(d, v, path, "mountPoints", false, sizeof(*a->mount_points), &a->mount_points,
+		    &a->n_mount_points, mount_point_elem, NULL, errs);
+	sch_objects(d, v, path, "ports", false, sizeof(*a->ports), &a->ports, &a->n_ports, port_elem,
+		    NULL, errs);
 	sch_strmap(d, v, path, "userAnnotations", &a->user_annotations, errs);
 	sch_strmap(d, v, path, "userLabels", &a->user_labels, errs);
 	app_rules(a, path, errs);
@@ -569,52 +520,31 @@ static void manifest_rules(const struct image_manifest *m, struct errlist *errs)
 	annotations_validate(&m->annotations, "annotations", errs);
 }
 
-static void parse_dependencies(const struct json_doc *d, struct image_manifest *m,
-			       struct errlist *errs)
+static void dependency_elem(const struct json_doc *d, int it, const char *ip, void *elem,
+			    void *ctx, struct errlist *errs)
 {
-	int arr = sch_array(d, 0, "", "dependencies", false, errs);
-	if (arr < 0)
-		return;
-	m->dependencies = xcalloc((size_t)json_size(d, arr), sizeof(*m->dependencies));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index("dependencies", m->n_dependencies);
-		struct dependency *dep = &m->dependencies[m->n_dependencies++];
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ip,
-				    json_type_name(json_type(d, it)));
-			continue;
-		}
-		dep->image_name = sch_str(d, it, ip, "imageName", true, errs);
-		dep->image_id = sch_str(d, it, ip, "imageID", false, errs);
-		if (dep->image_id && !*dep->image_id) { /* "" is unset, as in appc */
-			free(dep->image_id);
-			dep->image_id = NULL;
-		}
-		sch_kvlist(d, it, ip, "labels", &dep->labels, errs);
-		int64_t size = 0;
-		sch_int(d, it, ip, "size", 0, INT64_MAX, false, &size, errs);
-		dep->size = (uint64_t)size;
+	struct dependency *dep = elem;
+	(void)ctx;
+	dep->image_name = sch_str(d, it, ip, "imageName", true, errs);
+	dep->image_id = sch_str(d, it, ip, "imageID", false, errs);
+	if (dep->image_id && !*dep->image_id) { /* "" is unset, as in appc */
+		free(dep->image_id);
+		dep->image_id = NULL;
 	}
+	sch_kvlist(d, it, ip, "labels", &dep->labels, errs);
+	int64_t size = 0;
+	sch_int(d, it, ip, "size", 0, INT64_MAX, false, &size, errs);
+	dep->size = (uint64_t)size;
 }
 
 int image_manifest_parse(const char *json, size_t len, struct image_manifest **out,
 			 struct errlist *errs)
 {
 	struct json_doc d;
-	struct err e;
 	size_t before = errs->n;
 	*out = NULL;
-	if (json_parse(&d, json, len, &e) < 0) {
-		errlist_add(errs, "%s", e.msg);
+	if (sch_parse_object(&d, json, len, errs) < 0)
 		return -1;
-	}
-	if (json_type(&d, 0) != JSON_OBJECT) {
-		errlist_add(errs, "manifest: must be a JSON object, not %s",
-			    json_type_name(json_type(&d, 0)));
-		json_free(&d);
-		return -1;
-	}
 	struct image_manifest *m = xcalloc(1, sizeof(*m));
 	m->ac_kind = sch_str(&d, 0, "", "acKind", true, errs);
 	m->ac_version = sch_str(&d, 0, "", "acVersion", true, errs);
@@ -623,7 +553,8 @@ int image_manifest_parse(const char *json, size_t len, struct image_manifest **o
 	int app = sch_get(&d, 0, "app");
 	if (app >= 0)
 		m->app = app_parse(&d, app, "app", errs);
-	parse_dependencies(&d, m, errs);
+	sch_objects(&d, 0, "", "dependencies", false, sizeof(*m->dependencies), &m->dependencies,
+		    &m->n_dependencies, dependency_elem, NULL, errs);
 	sch_strlist(&d, 0, "", "pathWhitelist", &m->path_whitelist, errs);
 	sch_kvlist(&d, 0, "", "annotations", &m->annotations, errs);
 	manifest_rules(m, errs);

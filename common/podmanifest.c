@@ -159,11 +159,8 @@ static void volume_parse(const struct json_doc *d, int v, const char *path, stru
 			 struct errlist *errs)
 {
 	memset(o, 0, sizeof(*o));
-	if (json_type(d, v) != JSON_OBJECT) {
-		errlist_add(errs, "%s: must be an object, not %s", path,
-			    json_type_name(json_type(d, v)));
+	if (!sch_want_object(d, v, path, errs))
 		return;
-	}
 	o->name = sch_str(d, v, path, "name", true, errs);
 	char *kind = sch_str(d, v, path, "kind", true, errs);
 	if (kind) {
@@ -194,144 +191,95 @@ static void volume_parse(const struct json_doc *d, int v, const char *path, stru
 		o->has_gid = true, o->gid = (uint32_t)id;
 }
 
-static void parse_mounts(const struct json_doc *d, int v, const char *path, struct pod_app *a,
-			 struct errlist *errs)
+static void mount_elem(const struct json_doc *d, int it, const char *ip, void *elem, void *ctx,
+		       struct errlist *errs)
 {
-	int arr = sch_array(d, v, path, "mounts", false, errs);
-	if (arr < 0)
-		return;
-	_cleanup_free_ char *p = sch_field(path, "mounts");
-	a->mounts = xcalloc((size_t)json_size(d, arr), sizeof(*a->mounts));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index(p, a->n_mounts);
-		struct mount *m = &a->mounts[a->n_mounts++];
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ip,
-				    json_type_name(json_type(d, it)));
-			continue;
-		}
-		m->volume = sch_str(d, it, ip, "volume", true, errs);
-		m->path = sch_str(d, it, ip, "path", true, errs);
-		if (m->path && !*m->path)
-			errlist_add(errs, "%s.path: must not be empty", ip);
-		int av = sch_get(d, it, "appVolume");
-		if (av >= 0) {
-			_cleanup_free_ char *avp = sch_field(ip, "appVolume");
-			m->app_volume = xcalloc(1, sizeof(*m->app_volume));
-			volume_parse(d, av, avp, m->app_volume, errs);
-		}
+	struct mount *m = elem;
+	(void)ctx;
+	m->volume = sch_str(d, it, ip, "volume", true, errs);
+	m->path = sch_str(d, it, ip, "path", true, errs);
+	if (m->path && !*m->path)
+		errlist_add(errs, "%s.path: must not be empty", ip);
+	int av = sch_get(d, it, "appVolume");
+	if (av >= 0) {
+		_cleanup_free_ char *avp = sch_field(ip, "appVolume");
+		m->app_volume = xcalloc(1, sizeof(*m->app_volume));
+		volume_parse(d, av, avp, m->app_volume, errs);
 	}
 }
 
-static void parse_apps(const struct json_doc *d, struct pod_manifest *p, struct errlist *errs)
+static void app_elem(const struct json_doc *d, int it, const char *ap, void *elem, void *ctx,
+		     struct errlist *errs)
 {
-	int arr = sch_array(d, 0, "", "apps", true, errs);
-	if (arr < 0)
-		return;
-	p->apps = xcalloc((size_t)json_size(d, arr), sizeof(*p->apps));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ap = sch_index("apps", p->n_apps);
-		struct pod_app *a = &p->apps[p->n_apps++];
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ap,
-				    json_type_name(json_type(d, it)));
-			continue;
-		}
-		a->name = sch_str(d, it, ap, "name", true, errs);
-		int img = sch_object(d, it, ap, "image", true, errs);
-		if (img >= 0) {
-			_cleanup_free_ char *ip = sch_field(ap, "image");
-			a->image.id = sch_str(d, img, ip, "id", true, errs);
-			a->image.name = sch_str(d, img, ip, "name", false, errs);
-			sch_kvlist(d, img, ip, "labels", &a->image.labels, errs);
-		}
-		int app = sch_get(d, it, "app");
-		if (app >= 0) {
-			_cleanup_free_ char *pp = sch_field(ap, "app");
-			a->app = app_parse(d, app, pp, errs);
-		}
-		sch_bool(d, it, ap, "readOnlyRootFS", &a->read_only_rootfs, errs);
-		parse_mounts(d, it, ap, a, errs);
-		sch_kvlist(d, it, ap, "annotations", &a->annotations, errs);
+	struct pod_app *a = elem;
+	(void)ctx;
+	a->name = sch_str(d, it, ap, "name", true, errs);
+	int img = sch_object(d, it, ap, "image", true, errs);
+	if (img >= 0) {
+		_cleanup_free_ char *ip = sch_field(ap, "image");
+		a->image.id = sch_str(d, img, ip, "id", true, errs);
+		a->image.name = sch_str(d, img, ip, "name", false, errs);
+		sch_kvlist(d, img, ip, "labels", &a->image.labels, errs);
+	}
+	int app = sch_get(d, it, "app");
+	if (app >= 0) {
+		_cleanup_free_ char *pp = sch_field(ap, "app");
+		a->app = app_parse(d, app, pp, errs);
+	}
+	sch_bool(d, it, ap, "readOnlyRootFS", &a->read_only_rootfs, errs);
+	sch_objects(d, it, ap, "mounts", false, sizeof(*a->mounts), &a->mounts, &a->n_mounts,
+		    mount_elem, NULL, errs);
+	sch_kvlist(d, it, ap, "annotations", &a->annotations, errs);
+}
+
+static void pod_port_elem(const struct json_doc *d, int it, const char *ip, void *elem, void *ctx,
+			  struct errlist *errs)
+{
+	struct pod_port *pp = elem;
+	(void)ctx;
+	pp->name = sch_str(d, it, ip, "name", true, errs);
+	int64_t hp = 0;
+	sch_int(d, it, ip, "hostPort", 1, 65535, true, &hp, errs);
+	pp->host_port = (unsigned)hp;
+	pp->host_ip = sch_str(d, it, ip, "hostIP", false, errs);
+	if (pp->host_ip && !*pp->host_ip) {
+		free(pp->host_ip);
+		pp->host_ip = NULL;
+	}
+	int podport = sch_get(d, it, "podPort");
+	if (podport >= 0) {
+		_cleanup_free_ char *pport = sch_field(ip, "podPort");
+		pp->pod_port = xcalloc(1, sizeof(*pp->pod_port));
+		port_parse(d, podport, pport, pp->pod_port, errs);
 	}
 }
 
-static void parse_ports(const struct json_doc *d, struct pod_manifest *p, struct errlist *errs)
+static void volume_elem(const struct json_doc *d, int it, const char *ip, void *elem, void *ctx,
+			struct errlist *errs)
 {
-	int arr = sch_array(d, 0, "", "ports", false, errs);
-	if (arr < 0)
-		return;
-	p->ports = xcalloc((size_t)json_size(d, arr), sizeof(*p->ports));
-	json_for_each(d, arr, it)
-	{
-		_cleanup_free_ char *ip = sch_index("ports", p->n_ports);
-		struct pod_port *pp = &p->ports[p->n_ports++];
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ip,
-				    json_type_name(json_type(d, it)));
-			continue;
-		}
-		pp->name = sch_str(d, it, ip, "name", true, errs);
-		int64_t hp = 0;
-		sch_int(d, it, ip, "hostPort", 1, 65535, true, &hp, errs);
-		pp->host_port = (unsigned)hp;
-		pp->host_ip = sch_str(d, it, ip, "hostIP", false, errs);
-		if (pp->host_ip && !*pp->host_ip) {
-			free(pp->host_ip);
-			pp->host_ip = NULL;
-		}
-		int podport = sch_get(d, it, "podPort");
-		if (podport >= 0) {
-			_cleanup_free_ char *pport = sch_field(ip, "podPort");
-			pp->pod_port = xcalloc(1, sizeof(*pp->pod_port));
-			port_parse(d, podport, pport, pp->pod_port, errs);
-		}
-	}
+	(void)ctx;
+	volume_parse(d, it, ip, elem, errs);
 }
 
 int pod_manifest_parse(const char *json, size_t len, struct pod_manifest **out,
 		       struct errlist *errs)
 {
 	struct json_doc d;
-	struct err e;
 	size_t before = errs->n;
 	*out = NULL;
-	if (json_parse(&d, json, len, &e) < 0) {
-		errlist_add(errs, "%s", e.msg);
+	if (sch_parse_object(&d, json, len, errs) < 0)
 		return -1;
-	}
-	if (json_type(&d, 0) != JSON_OBJECT) {
-		errlist_add(errs, "manifest: must be a JSON object, not %s",
-			    json_type_name(json_type(&d, 0)));
-		json_free(&d);
-		return -1;
-	}
 	struct pod_manifest *p = xcalloc(1, sizeof(*p));
 	p->ac_kind = sch_str(&d, 0, "", "acKind", true, errs);
 	p->ac_version = sch_str(&d, 0, "", "acVersion", true, errs);
-	parse_apps(&d, p, errs);
-	int arr = sch_array(&d, 0, "", "volumes", false, errs);
-	if (arr >= 0) {
-		p->volumes = xcalloc((size_t)json_size(&d, arr), sizeof(*p->volumes));
-		json_for_each(&d, arr, it)
-		{
-			_cleanup_free_ char *vp = sch_index("volumes", p->n_volumes);
-			volume_parse(&d, it, vp, &p->volumes[p->n_volumes++], errs);
-		}
-	}
-	arr = sch_array(&d, 0, "", "isolators", false, errs);
-	if (arr >= 0) {
-		p->isolators = xcalloc((size_t)json_size(&d, arr), sizeof(*p->isolators));
-		json_for_each(&d, arr, it)
-		{
-			_cleanup_free_ char *ip = sch_index("isolators", p->n_isolators);
-			isolator_parse(&d, it, ip, &p->isolators[p->n_isolators++], errs);
-		}
-	}
+	sch_objects(&d, 0, "", "apps", true, sizeof(*p->apps), &p->apps, &p->n_apps, app_elem, NULL,
+		    errs);
+	sch_objects(&d, 0, "", "volumes", false, sizeof(*p->volumes), &p->volumes, &p->n_volumes,
+		    volume_elem, NULL, errs);
+	isolators_parse(&d, 0, "", &p->isolators, &p->n_isolators, errs);
 	sch_kvlist(&d, 0, "", "annotations", &p->annotations, errs);
-	parse_ports(&d, p, errs);
+	sch_objects(&d, 0, "", "ports", false, sizeof(*p->ports), &p->ports, &p->n_ports,
+		    pod_port_elem, NULL, errs);
 	sch_strmap(&d, 0, "", "userAnnotations", &p->user_annotations, errs);
 	sch_strmap(&d, 0, "", "userLabels", &p->user_labels, errs);
 	pod_rules(p, errs);

@@ -133,6 +133,50 @@ int sch_object(const struct json_doc *d, int obj, const char *base, const char *
 	return sch_typed(d, obj, base, key, required, JSON_OBJECT, errs);
 }
 
+int sch_parse_object(struct json_doc *d, const char *json, size_t len, struct errlist *errs)
+{
+	struct err e;
+	if (json_parse(d, json, len, &e) < 0) {
+		errlist_add(errs, "%s", e.msg);
+		return -1;
+	}
+	if (json_type(d, 0) != JSON_OBJECT) {
+		errlist_add(errs, "manifest: must be a JSON object, not %s",
+			    json_type_name(json_type(d, 0)));
+		json_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+bool sch_want_object(const struct json_doc *d, int v, const char *path, struct errlist *errs)
+{
+	if (json_type(d, v) == JSON_OBJECT)
+		return true;
+	errlist_add(errs, "%s: must be an object, not %s", path, json_type_name(json_type(d, v)));
+	return false;
+}
+
+int sch_objects(const struct json_doc *d, int obj, const char *base, const char *key,
+		bool required, size_t elem_size, void *elems, size_t *n, sch_elem_fn *fn,
+		void *ctx, struct errlist *errs)
+{
+	int arr = sch_array(d, obj, base, key, required, errs);
+	if (arr < 0)
+		return -1;
+	_cleanup_free_ char *p = sch_field(base, key);
+	char *slots = xcalloc((size_t)json_size(d, arr), elem_size);
+	*(void **)elems = slots;
+	json_for_each(d, arr, it)
+	{
+		_cleanup_free_ char *ip = sch_index(p, *n);
+		void *elem = slots + elem_size * (*n)++;
+		if (sch_want_object(d, it, ip, errs))
+			fn(d, it, ip, elem, ctx, errs);
+	}
+	return arr;
+}
+
 void sch_kvlist(const struct json_doc *d, int obj, const char *base, const char *key,
 		struct kvlist *out, struct errlist *errs)
 {
@@ -144,11 +188,8 @@ void sch_kvlist(const struct json_doc *d, int obj, const char *base, const char 
 	json_for_each(d, arr, it)
 	{
 		_cleanup_free_ char *ip = sch_index(p, i++);
-		if (json_type(d, it) != JSON_OBJECT) {
-			errlist_add(errs, "%s: must be an object, not %s", ip,
-				    json_type_name(json_type(d, it)));
+		if (!sch_want_object(d, it, ip, errs))
 			continue;
-		}
 		char *n = sch_str(d, it, ip, "name", true, errs);
 		char *v = sch_str(d, it, ip, "value", true, errs);
 		if (n && v)

@@ -41,6 +41,20 @@ int sch_array(const struct json_doc *d, int obj, const char *base, const char *k
 	      struct errlist *errs);
 int sch_object(const struct json_doc *d, int obj, const char *base, const char *key, bool required,
 	       struct errlist *errs);
+/* Parse a manifest text whose top level must be an object; -1 (problems in
+ * errs, nothing to free) or 0 (free d with json_free). */
+int sch_parse_object(struct json_doc *d, const char *json, size_t len, struct errlist *errs);
+/* Is v an object? If not: "PATH: must be an object, not TYPE", false. */
+bool sch_want_object(const struct json_doc *d, int v, const char *path, struct errlist *errs);
+/* An array member of objects: *elems gets one zeroed slot of elem_size per
+ * element and *n their count; fn parses each object element (path
+ * "base.key[i]"), the others are reported. Returns the array's index or -1
+ * (as sch_array). */
+typedef void sch_elem_fn(const struct json_doc *d, int v, const char *path, void *elem,
+			 void *ctx, struct errlist *errs);
+int sch_objects(const struct json_doc *d, int obj, const char *base, const char *key,
+		bool required, size_t elem_size, void *elems, size_t *n, sch_elem_fn *fn,
+		void *ctx, struct errlist *errs);
 /* A [{"name": ..., "value": ...}] list into out (name and value required). */
 void sch_kvlist(const struct json_doc *d, int obj, const char *base, const char *key,
 		struct kvlist *out, struct errlist *errs);

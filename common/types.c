@@ -696,11 +696,8 @@ int port_parse(const struct json_doc *d, int v, const char *path, struct port *o
 {
 	size_t before = errs->n;
 	memset(out, 0, sizeof(*out));
-	if (json_type(d, v) != JSON_OBJECT) {
-		errlist_add(errs, "%s: must be an object, not %s", path,
-			    json_type_name(json_type(d, v)));
+	if (!sch_want_object(d, v, path, errs))
 		return -1;
-	}
 	out->name = sch_str(d, v, path, "name", true, errs);
 	if (out->name && !ac_name_valid(out->name)) {
 		_cleanup_free_ char *q = sch_quote(out->name);

@@ -180,6 +180,9 @@ enum isolator_kind isolator_kind_of(const char *name);
  * as possible and must be freed). */
 int isolator_parse(const struct json_doc *d, int v, const char *path, struct isolator *out,
 		   struct errlist *errs);
+/* The "isolators" array member of object obj (under path) into *out, *n. */
+void isolators_parse(const struct json_doc *d, int obj, const char *path, struct isolator **out,
+		     size_t *n, struct errlist *errs);
 /* Build an isolator from a name and a JSON value text (for command-line
  * flags); checks as isolator_parse. */
 int isolator_make(const char *name, const char *value_json, struct isolator *out,
