@@ -6,6 +6,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$T_DIR/lib-net.sh" # the pods run on rkt's default network
 
+# ready UUID LOG: the pod runs within 15 s; if not, say what its
+# run-prepared (output in LOG) and status said.
+ready() {
+	bounded 20 rkt status --wait-ready=15s "$1" >/dev/null && return 0
+	echo "run-prepared said:" && cat "$2" && rkt status "$1"
+	return 1
+}
+
 test_expect_success 'setup: an image whose app ignores SIGTERM' '
 	make_image_dir img example.com/stubborn /bin/sh -c "trap : TERM; echo up >/tmp/up; while :; do sleep 1; done" &&
 	aci-build img img.aci &&
@@ -19,7 +27,8 @@ test_expect_success 'prepare --uuid-file-save, run-prepared, status --wait-ready
 	uuid=$(cat uuid) &&
 	echo "$uuid" >expect && test_cmp expect out &&
 	{ bounded 60 rkt run-prepared "$uuid" >run.out 2>&1 & } &&
-	bounded 20 rkt status --wait-ready=15s "$uuid" >st &&
+	ready "$uuid" run.out &&
+	rkt status "$uuid" >st &&
 	grep -qx "state=running" st &&
 	rkt status --format=json "$uuid" >st.json &&
 	jq -e ".state == \"running\" and .name == \"$uuid\" and (.pid > 0) and .app_names == [\"stubborn\"]" st.json &&
@@ -59,10 +68,10 @@ test_expect_success 'stop of a pod that is not running fails' '
 
 test_expect_success 'stop --force kills at once' '
 	u2=$(rkt prepare --quiet example.com/stubborn) &&
-	{ bounded 60 rkt run-prepared "$u2" >/dev/null 2>&1 & } &&
-	bounded 20 rkt status --wait-ready=15s "$u2" >/dev/null &&
+	{ bounded 60 rkt run-prepared "$u2" >run2.out 2>&1 & } &&
+	ready "$u2" run2.out &&
 	bounded 20 rkt stop --force "$u2" >out &&
-	rkt status "$u2" >st &&
+	rkt status "$u2" >st && cat st &&
 	grep -qx "state=exited" st &&
 	grep -qx "app-stubborn=137" st
 '
