@@ -60,22 +60,44 @@ static void labels_free(struct kv *l, size_t n)
 	free(l);
 }
 
-/* Rename the finished temp blob into blob/sha512/<2 hex>/<id>. */
+/* The blob being imported: an unnamed file in blob/sha512 (O_TMPFILE), so
+ * that an import killed at any point leaves nothing behind; a named
+ * ".tmp-import-*" one where the file system has no O_TMPFILE (tmp set). */
+static int blob_tmp_open(int bfd, char *tmp, size_t n, struct err *e)
+{
+	int fd = openat(bfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	tmp[0] = '\0';
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+		return fd >= 0 ? fd : err_sys(e, "temporary blob");
+	return file_tmp_open_at(bfd, "import", tmp, n, 0600, e);
+}
+
+/* Give dst the temp blob's data: rename the named one, link the unnamed. */
+static int blob_link(int bfd, int tmpfd, const char *tmp, const char *dst)
+{
+	if (tmp[0])
+		return renameat2(bfd, tmp, bfd, dst, RENAME_NOREPLACE);
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", tmpfd);
+	return linkat(AT_FDCWD, proc, bfd, dst, AT_SYMLINK_FOLLOW);
+}
+
+/* Move the finished temp blob to blob/sha512/<2 hex>/<id>. */
 static int blob_commit(struct cas *c, int bfd, int tmpfd, const char *tmp, const char *id,
 		       struct err *e)
 {
 	char sub[3] = {id[7], id[8], '\0'};
 	if (fchmod(tmpfd, 0444) < 0 || fsync(tmpfd) < 0)
-		return err_sys(e, "%s/cas/blob/sha512/%s", c->dir, tmp);
+		return err_sys(e, "%s/cas/blob/sha512/%s", c->dir, tmp[0] ? tmp : "(new blob)");
 	if (mkdirat(bfd, sub, 0755) < 0 && errno != EEXIST)
 		return err_sys(e, "mkdir %s/cas/blob/sha512/%s", c->dir, sub);
 	char *dst = xasprintf("%s/%s", sub, id);
 	int r = 0;
-	if (renameat2(bfd, tmp, bfd, dst, RENAME_NOREPLACE) < 0) {
-		if (errno == EEXIST) /* a concurrent import of the same image won */
+	if (blob_link(bfd, tmpfd, tmp, dst) < 0) {
+		if (errno != EEXIST)
+			r = err_sys(e, "move the new blob to %s/cas/blob/sha512/%s", c->dir, dst);
+		else if (tmp[0]) /* a concurrent import of the same image won */
 			unlinkat(bfd, tmp, 0);
-		else
-			r = err_sys(e, "rename to %s/cas/blob/sha512/%s", c->dir, dst);
 	} else {
 		int sfd = openat(bfd, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (sfd >= 0) {
@@ -90,6 +112,12 @@ static int blob_commit(struct cas *c, int bfd, int tmpfd, const char *tmp, const
 int cas_import_fd(struct cas *c, int fd, const char *what, char id[CAS_ID_LEN + 1], bool *existed,
 		  struct err *e)
 {
+	return cas_import_fd_check(c, fd, what, NULL, NULL, id, existed, e);
+}
+
+int cas_import_fd_check(struct cas *c, int fd, const char *what, cas_import_check_fn *check,
+			void *arg, char id[CAS_ID_LEN + 1], bool *existed, struct err *e)
+{
 	char tmp[128];
 	struct aci_info info;
 	char *name = NULL;
@@ -101,7 +129,7 @@ int cas_import_fd(struct cas *c, int fd, const char *what, char id[CAS_ID_LEN + 
 	int bfd = openat(c->casfd, "blob/sha512", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (bfd < 0)
 		return err_sys(e, "%s/cas/blob/sha512", c->dir);
-	int tfd = file_tmp_open_at(bfd, "import", tmp, sizeof tmp, 0600, e);
+	int tfd = blob_tmp_open(bfd, tmp, sizeof tmp, e);
 	if (tfd < 0) {
 		close(bfd);
 		return -1;
@@ -122,6 +150,8 @@ int cas_import_fd(struct cas *c, int fd, const char *what, char id[CAS_ID_LEN + 
 	    0)
 		goto out_info;
 	memcpy(id, info.id, CAS_ID_LEN + 1);
+	if (check && check(arg, id, info.manifest, info.manifest_len, e) < 0)
+		goto out_info;
 	struct cas_image img;
 	if (cas_image_get(c, id, &img, NULL) == 0) { /* already stored: change nothing */
 		cas_image_clear(&img);

@@ -70,6 +70,15 @@ bool cas_id_valid(const char *id);
 int cas_import_fd(struct cas *c, int fd, const char *what, char id[CAS_ID_LEN + 1], bool *existed,
 		  struct err *e);
 
+/* The same, with a last word before anything enters the store: check is
+ * called with the image's ID and manifest once the whole image is read and
+ * found valid (staged, not yet stored); when it returns -1 (e set) nothing is
+ * stored. aci-fetch checks the signature there. */
+typedef int cas_import_check_fn(void *arg, const char *id, const char *manifest, size_t len,
+				struct err *e);
+int cas_import_fd_check(struct cas *c, int fd, const char *what, cas_import_check_fn *check,
+			void *arg, char id[CAS_ID_LEN + 1], bool *existed, struct err *e);
+
 /* All stored images, in no particular order. Images being imported or
  * removed concurrently are either listed whole or not at all. */
 int cas_list(struct cas *c, struct cas_image **out, size_t *n, struct err *e);

@@ -152,8 +152,11 @@ void http_format_progress(char *out, size_t n, const char *label, long long done
 struct xfer {
 	const struct http_opts *o;
 	CURL *c;
-	/* body sink: an fd or a buffer */
+	/* body sink: an fd, a buffer or a function */
 	int fd;
+	http_sink_fn *sink;
+	void *sink_ctx;
+	long long delivered; /* bytes given to sink, over every attempt */
 	struct buf *out;
 	size_t max;
 	bool keep_any_status;
@@ -182,6 +185,20 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
 	bool keep = (st >= 200 && st < 300) || (x->keep_any_status && (st < 300 || st >= 400));
 	if (!keep)
 		return n; /* a redirect's or an error's body: not the resource */
+	if (x->sink) {
+		/* a retry starts over: what the sink has already had is skipped */
+		long long skip = x->delivered - x->got;
+		x->got += (long long)n;
+		if (skip >= (long long)n)
+			return n;
+		size_t from = skip > 0 ? (size_t)skip : 0;
+		if (x->sink(x->sink_ctx, p + from, n - from) < 0) {
+			x->write_errno = errno ? errno : EIO;
+			return 0;
+		}
+		x->delivered += (long long)(n - from);
+		return n;
+	}
 	if (x->fd >= 0) {
 		if (writeall(x->fd, p, n) < 0) {
 			x->write_errno = errno;
@@ -377,7 +394,7 @@ static void setup(CURL *c, const struct http_opts *o, struct xfer *x, const char
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	if (x->fd >= 0) /* images: fewer, larger writes */
+	if (x->fd >= 0 || x->sink) /* images: fewer, larger writes */
 		curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
@@ -389,7 +406,7 @@ static void setup(CURL *c, const struct http_opts *o, struct xfer *x, const char
 	long tt = o->total_timeout_ms
 			  ? o->total_timeout_ms
 			  : env_long("RKT_HTTP_TIMEOUT",
-				     (x->fd >= 0 ? DEF_TOTAL_FD_MS : DEF_TOTAL_BUF_MS) / 1000) *
+				     (x->fd >= 0 || x->sink ? DEF_TOTAL_FD_MS : DEF_TOTAL_BUF_MS) / 1000) *
 				    1000;
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ct);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tt);
@@ -510,8 +527,9 @@ out:
 	return r;
 }
 
-static int get(const char *url, int fd, struct buf *out, size_t max, bool any,
-	       const struct http_opts *o, struct http_resp *resp, struct err *e)
+/* x holds the body sink (fd, out, max, keep_any_status, sink). */
+static int get(const char *url, struct xfer x, const struct http_opts *o, struct http_resp *resp,
+	       struct err *e)
 {
 	static const struct http_opts none = {0};
 	pthread_once(&curl_once, curl_init);
@@ -519,7 +537,9 @@ static int get(const char *url, int fd, struct buf *out, size_t max, bool any,
 		o = &none;
 	memset(resp, 0, sizeof *resp);
 	resp->max_age = -1;
-	struct xfer x = {.o = o, .fd = fd, .out = out, .max = max, .keep_any_status = any};
+	int fd = x.fd;
+	bool any = x.keep_any_status;
+	x.o = o;
 	x.tty = o->progress && isatty(2);
 	off_t start = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : 0;
 	if (fd >= 0 && start < 0)
@@ -571,7 +591,7 @@ static int get(const char *url, int fd, struct buf *out, size_t max, bool any,
 		char *cc = http_resp_header(resp, "Cache-Control");
 		resp->max_age = http_parse_max_age(cc);
 		free(cc);
-		resp->length = x.got;
+		resp->length = x.sink ? x.delivered : x.got;
 		bool okst = (resp->status >= 200 && resp->status < 300) ||
 			    (resp->status == 304 && o->etag);
 		if (!okst && !any) {
@@ -592,17 +612,24 @@ static int get(const char *url, int fd, struct buf *out, size_t max, bool any,
 int http_get_fd(const char *url, int fd, const struct http_opts *o, struct http_resp *resp,
 		struct err *e)
 {
-	return get(url, fd, NULL, 0, false, o, resp, e);
+	return get(url, (struct xfer){.fd = fd}, o, resp, e);
 }
 
 int http_get_buf(const char *url, size_t max, struct buf *out, const struct http_opts *o,
 		 struct http_resp *resp, struct err *e)
 {
-	return get(url, -1, out, max, false, o, resp, e);
+	return get(url, (struct xfer){.fd = -1, .out = out, .max = max}, o, resp, e);
 }
 
 int http_get_buf_any(const char *url, size_t max, struct buf *out, const struct http_opts *o,
 		     struct http_resp *resp, struct err *e)
 {
-	return get(url, -1, out, max, true, o, resp, e);
+	return get(url, (struct xfer){.fd = -1, .out = out, .max = max, .keep_any_status = true}, o,
+		   resp, e);
+}
+
+int http_get_sink(const char *url, http_sink_fn *sink, void *ctx, const struct http_opts *o,
+		  struct http_resp *resp, struct err *e)
+{
+	return get(url, (struct xfer){.fd = -1, .sink = sink, .sink_ctx = ctx}, o, resp, e);
 }

@@ -62,6 +62,12 @@ int http_get_fd(const char *url, int fd, const struct http_opts *o, struct http_
 		struct err *e);
 int http_get_buf(const char *url, size_t max, struct buf *out, const struct http_opts *o,
 		 struct http_resp *resp, struct err *e);
+/* GET url, handing the body to sink as it arrives (sink returns -1 with
+ * errno set to stop the transfer). A retry after part of the body is not
+ * sent again: sink sees every byte once, in order. */
+typedef int http_sink_fn(void *ctx, const void *data, size_t n);
+int http_get_sink(const char *url, http_sink_fn *sink, void *ctx, const struct http_opts *o,
+		  struct http_resp *resp, struct err *e);
 /* As above, with non-2xx statuses returned as success (resp->status set);
  * transport errors are still errors. */
 int http_get_buf_any(const char *url, size_t max, struct buf *out, const struct http_opts *o,

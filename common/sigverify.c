@@ -62,7 +62,8 @@ static int explain_untrusted(const struct keystore_list *all, const char *name, 
 		err_set(e, "signed by key %s, which is trusted only for prefix %s, not for \"%s\"",
 			fpr, where.data, name);
 	else
-		err_set(e, "signed by unknown key %s: no trusted key for \"%s\" (trust one with %s)",
+		err_set(e,
+			"signed by unknown key %s: no trusted key for \"%s\" (trust one with %s)",
 			fpr, name, want);
 	buf_free(&where);
 	return -1;
@@ -81,13 +82,14 @@ struct sigstat {
 	char *keyword; /* GOODSIG, BADSIG, ERRSIG, EXPSIG, EXPKEYSIG, REVKEYSIG */
 	char *keyid;   /* the key ID or fingerprint gpg names it by */
 	char *fpr;     /* VALIDSIG's primary key fingerprint (or ERRSIG's issuer), lowercase */
-	int rc;        /* ERRSIG's reason (9: no public key) */
+	int rc;	       /* ERRSIG's reason (9: no public key) */
 };
 
 struct sigverify_run {
 	const struct keystore *ks;
 	struct pgp_home h;
 	struct keystore_list all; /* every trusted key, as imported into h */
+	char **bad;		  /* per key of all: why it did not import, or NULL */
 	pid_t pid;
 	int status_fd;
 };
@@ -115,7 +117,8 @@ static size_t parse_status(char *text, struct sigstat **out, bool *nodata)
 		size_t nf = 0;
 		if (strncmp(l, "[GNUPG:] ", 9))
 			continue;
-		for (char *w = strtok_r(l + 9, " ", &fs); w && nf < 12; w = strtok_r(NULL, " ", &fs))
+		for (char *w = strtok_r(l + 9, " ", &fs); w && nf < 12;
+		     w = strtok_r(NULL, " ", &fs))
 			f[nf++] = w;
 		if (!nf)
 			continue;
@@ -206,6 +209,9 @@ static void run_free(struct sigverify_run *r)
 	if (r->status_fd >= 0)
 		close(r->status_fd);
 	pgp_home_free(&r->h);
+	for (size_t i = 0; r->bad && i < r->all.n; i++)
+		free(r->bad[i]);
+	free(r->bad);
 	keystore_list_free(&r->all);
 	free(r);
 }
@@ -236,7 +242,7 @@ static int spawn_gpg(struct sigverify_run *r, const void *sig, size_t siglen, in
 		eng = eng->next;
 	const char *gpg = eng && eng->file_name ? eng->file_name : "gpg";
 	char *argv[] = {(char *)gpg, "--homedir", r->h.dir, "--batch", "--no-tty", "--status-fd",
-			"3", "--verify", "--", sigpath, "-", NULL};
+			"3",	     "--verify",  "--",	    sigpath,   "-",	   NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, data_fd, 0);
@@ -281,8 +287,10 @@ int sigverify_start(const struct keystore *ks, const void *sig, size_t siglen, i
 	/* Every trusted key, whatever its prefix: the image's name is not
 	 * known before its manifest is read, which is while gpg runs. Which
 	 * of them may sign the image is decided by sigverify_finish. */
+	r->bad = xcalloc(r->all.n + 1, sizeof *r->bad);
 	for (size_t i = 0; i < r->all.n; i++)
-		import_key_file(&r->h, &r->all.v[i], &ignore);
+		if (import_key_file(&r->h, &r->all.v[i], &ignore) < 0)
+			r->bad[i] = xstrdup(ignore.msg);
 	if (spawn_gpg(r, sig, siglen, data_fd, e) < 0) {
 		run_free(r);
 		return -1;
@@ -293,16 +301,13 @@ int sigverify_start(const struct keystore *ks, const void *sig, size_t siglen, i
 
 /* The keys trusted for name must each import cleanly: a key file that
  * holds another key than it is named for is an error, as it always was. */
-static int check_name_keys(const struct keystore_list *keys, struct err *e)
+static int check_name_keys(struct sigverify_run *r, const struct keystore_list *keys, struct err *e)
 {
-	struct pgp_home h;
-	if (pgp_home_new(&h, e) < 0)
-		return -1;
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < keys->n; i++)
-		rc = import_key_file(&h, &keys->v[i], e);
-	pgp_home_free(&h);
-	return rc;
+	for (size_t i = 0; i < keys->n; i++)
+		for (size_t k = 0; k < r->all.n; k++)
+			if (r->bad[k] && !strcmp(r->all.v[k].path, keys->v[i].path))
+				return err_set(e, "%s", r->bad[k]);
+	return 0;
 }
 
 static int wait_gpg(struct sigverify_run *r, int *status, struct err *e)
@@ -353,7 +358,7 @@ static int finish(struct sigverify_run *r, const char *name, struct sigverify_si
 		return err_wrap(e, "gpg status");
 	if (keystore_list_for_name(r->ks, name, &keys, e) < 0)
 		return -1;
-	int rc = check_name_keys(&keys, e);
+	int rc = check_name_keys(r, &keys, e);
 	size_t n = rc < 0 ? 0 : parse_status(text, &sigs, &nodata);
 	if (rc == 0 && !n) {
 		*refused = true;

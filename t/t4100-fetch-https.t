@@ -35,7 +35,10 @@ for h in auth.example oauth.example plain.example stall.example; do
 	cp "$I/example.com/app-1.0.0-linux-amd64.aci" "$W/$h/app.aci" &&
 	cp "$I/example.com/app-1.0.0-linux-amd64.aci.asc" "$W/$h/app.aci.asc"
 done
-head -c 200000 /dev/urandom >"$W/stall.example/app.aci"
+# a plain tar whose start is valid, so the download (not the image) is what fails
+mkdir -p "$TRASH/stall/rootfs" && cas_manifest example.com/app 1.0.0 >"$TRASH/stall/manifest" &&
+	head -c 200000 /dev/urandom >"$TRASH/stall/rootfs/noise" &&
+	cas_tar "$TRASH/stall" >"$W/stall.example/app.aci"
 mkdir -p "$W/other.example/moved" && cp "$W/auth.example/app.aci"* "$W/other.example/moved/"
 gpg_done
 cat >"$W/example.com/index.html" <<'EOF'

@@ -1,5 +1,6 @@
 /* aci-fetch: images -> verified images in the store, printing their IDs. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,14 +103,16 @@ int fetch_ref(const struct fetch_opts *o, const struct fetch_source *src, const 
 	      const char *sig, char **id, struct err *e)
 {
 	struct fetched f = {.image_fd = -1};
-	int code = src->fetch(o, arg, sig, &f, e) < 0 ? EXIT_FAIL : 0;
+	int code = src->fetch(o, arg, sig, &f, e);
+	if (code < 0)
+		code = EXIT_FAIL;
 	if (!code && f.stored_id) { /* a cache hit: already verified and stored */
 		*id = f.stored_id;
 		f.stored_id = NULL;
 	} else if (!code) {
 		code = fetch_verify_import(o, &f, id, e);
 	}
-	if (!code && !f.stored_id && fetch_after_import(o, &f, *id, e) < 0)
+	if (!code && fetch_after_import(o, &f, *id, e) < 0)
 		code = EXIT_FAIL;
 	fetched_clear(&f);
 	return code;
@@ -155,6 +158,9 @@ int main(int argc, char **argv)
 	int c;
 
 	prog_init(argv[0]);
+	/* a pipe to gpg or to the import thread that closes early is an error
+	 * to report (EPIPE), not a reason to die */
+	signal(SIGPIPE, SIG_IGN);
 	rkt_paths_default(&o.paths);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {

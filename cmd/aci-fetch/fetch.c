@@ -23,6 +23,9 @@ void fetched_clear(struct fetched *f)
 	free(f->stored_id);
 	free(f->cache_url);
 	free(f->cache_etag);
+	free(f->manifest);
+	f->manifest = NULL;
+	f->imported = false;
 	f->what = f->name = f->sig = f->sig_what = NULL;
 	f->stored_id = f->cache_url = f->cache_etag = NULL;
 }
@@ -65,13 +68,18 @@ static int verify(const struct fetch_opts *o, struct fetched *f, const char *nam
 		err_wrap(e, "%s: signature %s not verified for \"%s\"", f->what, f->sig_what, name);
 		return refused ? EXIT_UNVERIFIED : EXIT_FAIL;
 	}
-	fprintf(stderr, "%s: %s: signature verified:\n", prog_name(), f->what);
-	for (size_t i = 0; i < who.nuids; i++)
-		fprintf(stderr, "  %s\n", who.uids[i]);
-	if (!who.nuids)
-		fprintf(stderr, "  key %s\n", who.fpr);
+	fetch_report_signer(f->what, &who);
 	sigverify_signer_free(&who);
 	return 0;
+}
+
+void fetch_report_signer(const char *what, const struct sigverify_signer *who)
+{
+	fprintf(stderr, "%s: %s: signature verified:\n", prog_name(), what);
+	for (size_t i = 0; i < who->nuids; i++)
+		fprintf(stderr, "  %s\n", who->uids[i]);
+	if (!who->nuids)
+		fprintf(stderr, "  key %s\n", who->fpr);
 }
 
 int fetch_verify_import(const struct fetch_opts *o, struct fetched *f, char **id, struct err *e)

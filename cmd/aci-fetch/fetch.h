@@ -54,6 +54,9 @@ struct fetched {
 	/* Network sources: an image already in the store (an ETag/max-age cache
 	 * hit, --store-only): no verification or import, this ID is the result. */
 	char *stored_id;
+	bool imported; /* stored_id was imported just now (streamed): after-import work is due */
+	char *manifest; /* its manifest, when already read (streamed) */
+	size_t manifest_len;
 	/* What to remember in cas/remote/ once the image is imported. */
 	char *cache_url, *cache_etag;
 	long long cache_max_age;
@@ -66,7 +69,8 @@ struct fetch_source {
 	bool (*match)(const char *arg);
 	/* Get the image (and, unless INSECURE_IMAGE, its signature: sig_path
 	 * when not NULL, else where the source finds it). A missing signature
-	 * is not an error here; verification refuses it. */
+	 * is not an error here; verification refuses it. Returns 0, -1, or an
+	 * exit code (a source that verifies and imports as it downloads). */
 	int (*fetch)(const struct fetch_opts *o, const char *arg, const char *sig_path,
 		     struct fetched *out, struct err *e);
 };
@@ -91,6 +95,10 @@ int fetch_after_import(const struct fetch_opts *o, struct fetched *f, const char
  * then import it and fill id. Returns 0, or the exit code (1, or
  * EXIT_UNVERIFIED when the signature was not verified) with e set. */
 int fetch_verify_import(const struct fetch_opts *o, struct fetched *f, char **id, struct err *e);
+
+/* "what: signature verified:" and the signer's user IDs, on stderr. */
+struct sigverify_signer;
+void fetch_report_signer(const char *what, const struct sigverify_signer *who);
 
 /* The "name" of an image manifest (malloc'd). */
 int manifest_name(const char *json, size_t len, char **name, struct err *e);

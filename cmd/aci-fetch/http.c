@@ -47,21 +47,53 @@ static const char *url_base(const char *url)
 	return *s ? s : url;
 }
 
+void net_image_opts(const struct fetch_opts *o, const char *url, const char *etag,
+		    char label[64], struct http_opts *h)
+{
+	snprintf(label, 64, "%.40s", url_base(url));
+	net_http_opts(o, h);
+	h->progress_label = label;
+	h->etag = etag;
+}
+
+void net_not_modified(const struct fetch_opts *o, const char *url, struct remote *r,
+		      const struct http_resp *resp, struct fetched *f)
+{
+	if (o->debug)
+		warnx_("%s: not modified, using %s", url, r->id);
+	r->fetched = time(NULL);
+	if (resp->max_age >= 0)
+		r->max_age = resp->max_age;
+	struct err ce = {0};
+	if (remote_save(o, r, &ce) < 0)
+		warnx_("warning: %s", ce.msg);
+	f->stored_id = xstrdup(r->id);
+}
+
+int net_cache_lookup(const struct fetch_opts *o, const char *url, struct remote *r,
+		     struct fetched *f, struct err *e)
+{
+	bool have = !o->no_store && remote_load(o, url, r) && store_has(o, r->id);
+	long long now = time(NULL);
+	if (!have)
+		remote_free(r);
+	if (have && (o->store_only || (r->max_age > 0 && now < r->fetched + r->max_age))) {
+		f->stored_id = xstrdup(r->id); /* fresh: no request at all */
+		remote_free(r);
+		return 1;
+	}
+	if (o->store_only)
+		return err_set(e, "%s: not in the store (--store-only)", url);
+	return 0;
+}
+
 int net_fetch_image(const struct fetch_opts *o, const char *url, struct fetched *f,
 		    struct err *e)
 {
 	struct remote r = {.max_age = -1};
-	bool have = !o->no_store && remote_load(o, url, &r) && store_has(o, r.id);
-	long long now = time(NULL);
-	if (have && (o->store_only || (r.max_age > 0 && now < r.fetched + r.max_age))) {
-		f->stored_id = xstrdup(r.id); /* fresh: no request at all */
-		remote_free(&r);
-		return 0;
-	}
-	if (o->store_only) {
-		remote_free(&r);
-		return err_set(e, "%s: not in the store (--store-only)", url);
-	}
+	int c = net_cache_lookup(o, url, &r, f, e);
+	if (c != 0)
+		return c < 0 ? -1 : 0;
 	int fd = tmp_download(e);
 	if (fd < 0) {
 		remote_free(&r);
@@ -70,10 +102,7 @@ int net_fetch_image(const struct fetch_opts *o, const char *url, struct fetched 
 	struct http_opts h;
 	struct http_resp resp;
 	char label[64];
-	snprintf(label, sizeof label, "%.40s", url_base(url));
-	net_http_opts(o, &h);
-	h.progress_label = label;
-	h.etag = have ? r.etag : NULL;
+	net_image_opts(o, url, r.etag, label, &h);
 	if (http_get_fd(url, fd, &h, &resp, e) < 0) {
 		http_resp_free(&resp);
 		remote_free(&r);
@@ -81,15 +110,7 @@ int net_fetch_image(const struct fetch_opts *o, const char *url, struct fetched 
 		return -1;
 	}
 	if (resp.status == 304) { /* not modified: the stored image stands */
-		if (o->debug)
-			warnx_("%s: not modified, using %s", url, r.id);
-		r.fetched = now;
-		if (resp.max_age >= 0)
-			r.max_age = resp.max_age;
-		struct err ce = {0};
-		if (remote_save(o, &r, &ce) < 0)
-			warnx_("warning: %s", ce.msg);
-		f->stored_id = xstrdup(r.id);
+		net_not_modified(o, url, &r, &resp, f);
 		close(fd);
 	} else {
 		f->image_fd = fd;
@@ -147,12 +168,22 @@ static int http_fetch(const struct fetch_opts *o, const char *arg, const char *s
 	if (!strncmp(arg, "http://", 7) && !(o->insecure & INSECURE_HTTP))
 		return err_set(e, "%s: plain http refused (--insecure-options=http allows it)",
 			       arg);
-	if (net_fetch_image(o, arg, out, e) < 0)
-		return -1;
-	if (out->stored_id || (o->insecure & INSECURE_IMAGE))
-		return 0;
-	_cleanup_free_ char *sig = sig_path ? xstrdup(sig_path) : xasprintf("%s.asc", arg);
-	return net_fetch_sig(o, sig, out, e);
+	struct remote r = {.max_age = -1};
+	int c = net_cache_lookup(o, arg, &r, out, e);
+	if (c != 0)
+		return c < 0 ? -1 : 0;
+	/* the signature first, so that gpg checks the image as it arrives */
+	if (!(o->insecure & INSECURE_IMAGE)) {
+		_cleanup_free_ char *sig =
+		    sig_path ? xstrdup(sig_path) : xasprintf("%s.asc", arg);
+		if (net_fetch_sig(o, sig, out, e) < 0) {
+			remote_free(&r);
+			return -1;
+		}
+	}
+	int code = net_stream_image(o, arg, r.id ? &r : NULL, out, e);
+	remote_free(&r);
+	return code;
 }
 
 const struct fetch_source fetch_source_http = {

@@ -37,6 +37,25 @@ void net_http_opts(const struct fetch_opts *o, struct http_opts *h);
  * image_fd, or stored_id on a cache hit, and its cache_* fields. */
 int net_fetch_image(const struct fetch_opts *o, const char *url, struct fetched *f,
 		    struct err *e);
+/* The cache of url: 1 when it answers alone (f->stored_id: fresh within
+ * max-age, or --store-only), 0 when a request is due (r filled when the
+ * store has the image: its ETag makes the request conditional), -1 error. */
+int net_cache_lookup(const struct fetch_opts *o, const char *url, struct remote *r,
+		     struct fetched *f, struct err *e);
+/* Download url, verifying and importing as it arrives (stream.c); r is the
+ * cache entry from net_cache_lookup or NULL. Sets f->stored_id (and
+ * f->imported unless the server said 304). Returns 0 or an exit code. */
+int net_stream_image(const struct fetch_opts *o, const char *url, struct remote *r,
+		     struct fetched *f, struct err *e);
+/* The http_opts of an image download: a progress bar labelled with the
+ * URL's last component (label: 64 bytes), conditional on etag if not NULL. */
+void net_image_opts(const struct fetch_opts *o, const char *url, const char *etag,
+		    char label[64], struct http_opts *h);
+/* The server said 304: the stored image r->id stands (f->stored_id), and
+ * r is saved as fetched now. */
+void net_not_modified(const struct fetch_opts *o, const char *url, struct remote *r,
+		      const struct http_resp *resp, struct fetched *f);
+
 /* The detached signature at url (a URL or a local file): f->sig, or NULL
  * when the server says 404 (refused later as not verified). */
 int net_fetch_sig(const struct fetch_opts *o, const char *url, struct fetched *f, struct err *e);

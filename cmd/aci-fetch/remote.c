@@ -194,11 +194,20 @@ int fetch_after_import(const struct fetch_opts *o, struct fetched *f, const char
 		if (remote_save(o, &r, &ce) < 0) /* a cache is a hint: warn only */
 			warnx_("warning: %s", ce.msg);
 	}
-	if (f->image_fd < 0)
-		return 0;
 	struct image_manifest *m;
-	if (image_fd_manifest(f->image_fd, f->what, &m, e) < 0)
+	if (f->manifest) {
+		struct errlist errs = {0};
+		int rc = image_manifest_parse(f->manifest, f->manifest_len, &m, &errs);
+		if (rc < 0)
+			err_set(e, "%s: invalid manifest: %s", f->what, errs.n ? errs.items[0] : "?");
+		errlist_free(&errs);
+		if (rc < 0)
+			return -1;
+	} else if (f->image_fd < 0) {
+		return 0;
+	} else if (image_fd_manifest(f->image_fd, f->what, &m, e) < 0) {
 		return -1;
+	}
 	int rc = fetch_deps(o, m, e);
 	image_manifest_free(m);
 	return rc;
