@@ -2,11 +2,11 @@
 # aci-fetch docker://: Debian's docker-registry on loopback, filled by skopeo
 # with an OCI image made by umoci (three layers: a whiteout, an opaque
 # directory; env, entrypoint, user, workdir, port), behind nginx doing the
-# registry token flow.
+# registry token flow, and behind another nginx doing Basic auth.
 . "$(dirname "$0")/lib.sh"
 . "$T_DIR/lib-nginx.sh"
 
-tls_make_certs 127.0.0.1 || { echo "Bail out! certs"; exit 1; }
+tls_make_certs 127.0.0.1 127.0.0.2 || { echo "Bail out! certs"; exit 1; }
 REG_PORT=$(free_port)
 cat >"$TRASH/registry.yml" <<EOF
 version: 0.1
@@ -199,6 +199,62 @@ test_expect_success 'the converted image runs as a pod: entrypoint, env, user, w
 	echo hi >expect && test_cmp expect out &&
 	bounded 60 pod-run --net=host "$(cat id)" --exec=/bin/sh -- -c "echo \$FOO; id -u; id -g; pwd" >out &&
 	printf "bar\n1000\n100\n/data\n" >expect && test_cmp expect out
+'
+
+# A registry that answers 401 with "WWW-Authenticate: Basic realm=..." (nginx
+# auth_basic), whose blob requests are redirected to another host (127.0.0.2):
+# the dockerAuth credentials go on the retry, to the registry host only.
+htpasswd_make "$TRASH/htpasswd" bob pw
+cat >"$TRASH/basic.conf" <<EOF
+server {
+	listen 127.0.0.1:@PORT@ ssl;
+	ssl_certificate @CERT@; ssl_certificate_key @KEY@;
+	location /v2/ {
+		auth_basic "registry";
+		auth_basic_user_file $TRASH/htpasswd;
+		location ~ /blobs/ { return 307 https://127.0.0.2:@PORT@\$request_uri; }
+		proxy_pass http://127.0.0.1:$REG_PORT;
+		proxy_set_header Host \$http_host;
+	}
+}
+server {
+	listen 127.0.0.2:@PORT@ ssl;
+	ssl_certificate @CERT@; ssl_certificate_key @KEY@;
+	location /v2/ { proxy_pass http://127.0.0.1:$REG_PORT; }
+}
+EOF
+FRONT_PORT=$NGINX_PORT
+nginx_start basic "$TRASH/basic.conf" || { echo "Bail out! nginx basic"; exit 1; }
+BPORT=$NGINX_PORT NGINX_PORT=$FRONT_PORT
+BLOG=$TRASH/nginx-basic/access.log
+BREF=docker://127.0.0.1:$BPORT/test/app:1
+basic_auth() {
+	cat >"$RKT_LOCAL_CONFIG/auth.d/basic.json" <<EOF
+{"rktKind": "dockerAuth", "rktVersion": "v1", "registries": ["127.0.0.1:$BPORT"],
+ "credentials": {"user": "bob", "password": "$1"}}
+EOF
+}
+
+test_expect_success 'Basic auth: credentials sent on the retry, never to the redirect host' '
+	basic_auth pw &&
+	aci-fetch --insecure-options=image --no-store "$BREF" >idb 2>err &&
+	cas-store cat-manifest "$(cat idb)" >mb &&
+	jq -e ".name == \"127.0.0.1-$BPORT/test/app\"" mb &&
+	grep "^127.0.0.1 $BPORT \"GET /v2/test/app/manifests/1 [^\"]*\" 401 auth=\"-\"" "$BLOG" &&
+	grep "^127.0.0.1 $BPORT \"GET /v2/test/app/manifests/1 [^\"]*\" 200 auth=\"Basic Ym9iOnB3\"" "$BLOG" &&
+	grep "^127.0.0.1 $BPORT \"GET /v2/test/app/blobs/[^\"]*\" 307 auth=\"Basic Ym9iOnB3\"" "$BLOG" &&
+	grep "^127.0.0.2 $BPORT \"GET /v2/test/app/blobs/[^\"]*\" 200 auth=\"-\"" "$BLOG" &&
+	! grep "^127.0.0.2 .*auth=\"[^-]" "$BLOG" &&
+	! grep "Ym9iOnB3" err
+'
+
+test_expect_success 'Basic auth: wrong or no credentials are clear errors' '
+	basic_auth wrong &&
+	test_expect_code 1 aci-fetch --insecure-options=image --no-store "$BREF" 2>err &&
+	grep "HTTP status 401 (credentials refused)" err &&
+	rm "$RKT_LOCAL_CONFIG/auth.d/basic.json" &&
+	test_expect_code 1 aci-fetch --insecure-options=image --no-store "$BREF" 2>err &&
+	grep "wants credentials (dockerAuth in auth.d)" err
 '
 
 test_done

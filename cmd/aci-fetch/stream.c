@@ -2,7 +2,7 @@
  * arrive they go to gpg (the signature check, started on the signature
  * fetched first) and, through a pipe, to a thread running the store's
  * import (decompress, hash, check the layout, stage the blob). The staged
- * blob is renamed into place only when the whole download succeeded and
+ * blob is linked into place only when the whole download succeeded and
  * the signature is verified for the name in the manifest; otherwise it is
  * removed, and nothing is stored. */
 #include <errno.h>
@@ -37,7 +37,7 @@ struct stream {
 	int sig_code; /* a refusal known before the download (an empty signature) */
 	struct err sig_err;
 	bool scan_broken; /* the import stopped reading: its error is the one */
-	int download_ok;  /* set before scan_w is closed */
+	int download_ok;  /* set before the import pipe is closed */
 	/* the import thread's results */
 	int rc, code;
 	char id[CAS_ID_LEN + 1];
