@@ -207,9 +207,19 @@ int s1_setup_app_root(struct s1_pod *pod, struct s1_app *app, struct err *e)
 			return err_set(e, "app %s: overlay paths must not contain ',' ':' or '\\'",
 				       app->name);
 		}
-		_cleanup_free_ char *opts =
-		    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", app->lowerdir, upper, work);
-		if (mount_fd("overlay", tfd, "overlay", MS_NODEV, opts) < 0) {
+		/* volatile: no sync of the upper layer when the pod's mount
+		 * namespace goes (an fsync of the whole host filesystem, tens of ms
+		 * on every pod's exit), and fsync inside the rootfs is a no-op.
+		 * The layer lives as long as the pod; what must last goes in a
+		 * volume. Kernels before 5.10 lack it: mount without. */
+		_cleanup_free_ char *opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,volatile",
+						      app->lowerdir, upper, work);
+		int r = mount_fd("overlay", tfd, "overlay", MS_NODEV, opts);
+		if (r < 0 && errno == EINVAL) {
+			*strrchr(opts, ',') = '\0';
+			r = mount_fd("overlay", tfd, "overlay", MS_NODEV, opts);
+		}
+		if (r < 0) {
 			err_sys(e, "app %s: overlay mount of %s", app->name, app->lowerdir);
 			close(tfd);
 			return -1;

@@ -133,8 +133,11 @@ test_expect_success 'overlay and --no-overlay show the app the same tree' '
 	test_cmp overlay copy && grep -qx /bin/busybox copy
 '
 
-test_expect_success 'the app writes to its own upper layer, not to the store' '
-	bounded 30 pod-run --net=host "$img" --exec=/bin/sh -- -c "echo x >/bin/new" &&
+test_expect_success 'the app writes to its own (volatile) upper layer, not to the store' '
+	bounded 30 pod-run --net=host --uuid-file-save=u "$img" --exec=/bin/sh -- -c \
+		"echo x >/bin/new && cat /proc/self/mounts" >mounts &&
+	test "$(cat "$RKT_DIR/pods/run/$(cat u)/apps/busybox/upper/bin/new")" = x &&
+	grep -q "^overlay / overlay .*volatile" mounts &&
 	bounded 30 pod-run --net=host "$img" --exec=/bin/sh -- -c "test ! -e /bin/new"
 '
 
