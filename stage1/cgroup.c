@@ -57,7 +57,7 @@ static char *current_cgroup(const char *controller)
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
-		*c2 = '\0';
+		*c1 = *c2 = '\0'; /* line: the hierarchy ID */
 		const char *ctrls = c1 + 1;
 		if (cg_v2) {
 			if (!strcmp(line, "0") && !*ctrls)
@@ -154,14 +154,14 @@ static bool needs(struct s1_pod *pod, int which)
  * holds no process itself (the root excepted). Our own cgroup holds us (and
  * under systemd our whole session), so when it cannot delegate the pod goes
  * where rkt put pods, machine.slice, else under the root. */
-static int v2_delegate(char **base, struct err *e)
+static int v2_delegate(char **base, const char *ctrls, struct err *e)
 {
 	const char *cands[] = {*base, CG_ROOT "/machine.slice", CG_ROOT};
 	for (size_t i = 0; i < 3; i++) {
 		int bfd = open(cands[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (bfd < 0)
 			continue;
-		int r = cg_write(bfd, "cgroup.subtree_control", "+memory +cpu", e);
+		int r = cg_write(bfd, "cgroup.subtree_control", ctrls, e);
 		close(bfd);
 		if (r == 0) {
 			if (i) {
@@ -171,7 +171,7 @@ static int v2_delegate(char **base, struct err *e)
 			return 0;
 		}
 	}
-	return err_wrap(e, "no cgroup can delegate the memory and cpu controllers");
+	return err_wrap(e, "no cgroup can delegate the controllers (%s)", ctrls);
 }
 
 int s1_cgroups_setup(struct s1_pod *pod, struct err *e)
@@ -200,7 +200,11 @@ int s1_cgroups_setup(struct s1_pod *pod, struct err *e)
 			_cleanup_free_ char *base =
 			    cg_v2 ? xasprintf(CG_ROOT "%s", strcmp(cur, "/") ? cur : "")
 				  : xasprintf(CG_ROOT "/%s%s", ctrl, strcmp(cur, "/") ? cur : "");
-			if (cg_v2 && v2_delegate(&base, e) < 0)
+			/* only the controllers some isolator uses: a host may lack one */
+			const char *ctrls = !needs(pod, CG_CPU)   ? "+memory"
+					    : !needs(pod, CG_MEM) ? "+cpu"
+								  : "+memory +cpu";
+			if (cg_v2 && v2_delegate(&base, ctrls, e) < 0)
 				return err_wrap(e, "resource/%s", ctrl);
 			pod->cg_paths[slot] = xasprintf("%s/rkt-%s", base, pod->uuid);
 			pod->cg_pod_fd[slot] = cg_mkdir(pod->cg_paths[slot], e);

@@ -143,4 +143,30 @@ test_expect_success 'cpu and memory limits land in the app and pod cgroups' '
 	test ! -e "$(memcg)/rkt-$uuid"
 '
 
+# The v2 path on any host: stage1 run in a private mount namespace with a
+# cgroup2 mount over /sys/fs/cgroup (v2_run POD). Where that hierarchy offers
+# the memory controller the limit kills the hog; where the host keeps memory
+# on a v1 hierarchy (hybrid) it offers none, and stage1 must refuse the
+# isolator naming it, leaving no cgroup. A pod without isolators runs.
+v2_run() {
+	unshare -m sh -c 'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup &&
+		cd "$1" && exec 9<. && flock -x 9 &&
+		exec timeout -k 5 50 stage1/rootfs/init --lock-fd=9 "$(basename "$1")"' sh "$1"
+}
+
+test_expect_success 'cgroup v2 at /sys/fs/cgroup (private mount): stage1 takes the v2 path' '
+	iso_pod v2hog "\"/bin/sh\", \"-c\", \"x=\$(head -c 100000000 /dev/zero | tr \\\"\\\\\\\\0\\\" a); echo survived\"" \
+		"{\"name\": \"resource/memory\", \"value\": {\"limit\": \"16Mi\"}}" &&
+	mkdir -p cg2 && mount -t cgroup2 none cg2 && test_umount_at_exit "$TRASH/cg2" &&
+	code=0 && v2_run "$pod" >out 2>err || code=$? &&
+	if grep -qw memory cg2/cgroup.controllers; then
+		test $code = 137 && ! grep -q survived out
+	else
+		test $code = 1 && grep -q "resource/memory: .*(+memory)" err
+	fi &&
+	test -z "$(find cg2 -maxdepth 3 -name "rkt-$(basename "$pod")")" &&
+	iso_pod v2plain "\"/bin/echo\", \"plain\"" "" &&
+	v2_run "$pod" >out && grep -qx plain out
+'
+
 test_done
