@@ -13,6 +13,7 @@
 #include "cas.h"
 #include "digest.h"
 #include "file.h"
+#include "pod.h"
 #include "tree.h"
 #include "xalloc.h"
 
@@ -155,20 +156,22 @@ static int gc_app_refs(struct gc *g, int podfd)
 	return r;
 }
 
-/* Tree keys named by pods/<state>/<uuid>/apps/<app>/treeStoreID. */
+/* Tree keys named by pods/<state>/<uuid>/apps/<app>/treeStoreID. A pod
+ * moves between state dirs while we read (pod-run: prepared -> run), always
+ * forward, so the states are read in that order: a pod that left a state
+ * before we read it is in a later one, read later. (In readdir order, a
+ * tmpfs lists run before prepared and a moving pod's trees were lost.) */
 static int gc_pod_refs(struct cas *c, struct gc *g)
 {
-	DIR *states = opendir_at(c->dirfd, "pods");
-	if (!states)
+	int podsfd = openat(c->dirfd, "pods", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (podsfd < 0)
 		return errno == ENOENT ? 0 : -1;
 	int r = 0;
-	struct dirent *st, *pod;
-	while ((st = readdir(states))) {
-		if (st->d_name[0] == '.')
-			continue;
-		DIR *pods = opendir_at(dirfd(states), st->d_name);
+	struct dirent *pod;
+	for (int s = 0; s < POD_NSTATES; s++) {
+		DIR *pods = opendir_at(podsfd, pod_state_dir(s));
 		if (!pods) {
-			if (errno != ENOTDIR)
+			if (errno != ENOENT)
 				r = -1;
 			continue;
 		}
@@ -188,7 +191,7 @@ static int gc_pod_refs(struct cas *c, struct gc *g)
 		}
 		closedir(pods);
 	}
-	closedir(states);
+	close(podsfd);
 	return r;
 }
 
