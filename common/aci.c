@@ -4,6 +4,8 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +344,42 @@ static int read_manifest(struct aci_reader *r, struct err *e)
 	return 0;
 }
 
+/* Is a component of path longer than a file name may be (NAME_MAX)? Every
+ * extraction would fail on it, so the archive is refused when read. */
+static bool long_component(struct aci_reader *r, const char *path)
+{
+	for (const char *c = path; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n > NAME_MAX) {
+			bad(r, "a name component is longer than %d bytes (%zu)", NAME_MAX, n);
+			return true;
+		}
+		c += n + (c[n] == '/');
+	}
+	return false;
+}
+
+/* Does path (cleaned) go through a symlink entry earlier in the archive?
+ * Extraction resolves such paths inside the root, so they never escape, but
+ * where they land depends on what the link points at in the root being
+ * built: refused, as no archiver writes an entry below a symlink it wrote. */
+static bool through_symlink(struct aci_reader *r, char *path)
+{
+	for (char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		bool link = seen_get(&r->seen, path) == AE_IFLNK;
+		if (link) {
+			char *l = aci_label(path);
+			bad(r, "goes through the symlink %s earlier in the archive", l);
+			free(l);
+		}
+		*s = '/';
+		if (link)
+			return true;
+	}
+	return false;
+}
+
 /* Layout checks of one entry; they only add to the error list. */
 static void check_entry(struct aci_reader *r, const char *raw)
 {
@@ -358,6 +396,8 @@ static void check_entry(struct aci_reader *r, const char *raw)
 		bad(r, "name too long (%zu bytes)", len);
 		return;
 	}
+	if (long_component(r, r->path))
+		return;
 	if (raw[0] == '/') {
 		bad(r, "absolute path");
 		return;
@@ -378,6 +418,11 @@ static void check_entry(struct aci_reader *r, const char *raw)
 		bad(r, "unsupported entry type (mode %06o)", (unsigned)archive_entry_mode(ent->ae));
 		return;
 	}
+	const char *sl = type == AE_IFLNK ? archive_entry_symlink(ent->ae) : NULL;
+	if (sl && strlen(sl) > ACI_NAME_MAX) {
+		bad(r, "symlink target too long (%zu bytes)", strlen(sl));
+		return;
+	}
 	const char *p = r->path;
 	if (r->flags & ACI_LAYER) {
 		ent->rootfs_path = strcmp(p, ".") ? p : "";
@@ -395,7 +440,11 @@ static void check_entry(struct aci_reader *r, const char *raw)
 			bad(r, "not a directory");
 		return; /* the archive's own root, as `tar -C dir .` writes it */
 	}
-	if (seen_add(&r->seen, p, type)) {
+	if (through_symlink(r, r->path))
+		return;
+	/* a hard link to a symlink is one too: later entries may not go through it */
+	unsigned ttype = ent->hardlink ? seen_get(&r->seen, ent->hardlink) : 0;
+	if (seen_add(&r->seen, p, ttype == AE_IFLNK ? AE_IFLNK : type)) {
 		bad(r, "duplicate entry");
 		return;
 	}
@@ -419,7 +468,6 @@ static void check_entry(struct aci_reader *r, const char *raw)
 
 	if (ent->hardlink) {
 		const char *raw_link = archive_entry_hardlink(ent->ae);
-		unsigned ttype = seen_get(&r->seen, ent->hardlink);
 		if (raw_link[0] == '/' || aci_path_has_dotdot(ent->hardlink) ||
 		    !under_rootfs(ent->hardlink))
 			bad(r, "hard link to %s outside rootfs/", r->link_label);

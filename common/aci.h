@@ -32,8 +32,9 @@ enum {
 
 /* The manifest is read into memory; a larger one is a layout error. */
 #define ACI_MANIFEST_MAX (4 << 20)
-/* Longest entry name accepted. */
-#define ACI_NAME_MAX 4096
+/* Longest entry name (and symlink target) accepted: what fits in PATH_MAX
+ * with its NUL. Each component of a name must fit in NAME_MAX. */
+#define ACI_NAME_MAX 4095
 
 struct aci_entry {
 	struct archive_entry *ae;    /* libarchive's entry: type, mode, owner, times, xattrs */

@@ -243,6 +243,66 @@ static void test_layout(void)
 	free(got);
 }
 
+/* Refused when read, since every extraction would fail on them: a name
+ * component over NAME_MAX, a name or symlink target over PATH_MAX - 1, an
+ * entry below a symlink (or a hard link to one) of the same archive. */
+static void test_limits(void)
+{
+	char c255[256], c256[257], *p;
+	memset(c255, 'a', 255), c255[255] = 0;
+	memset(c256, 'b', 256), c256[256] = 0;
+	char *n255 = xasprintf("rootfs/d/%s", c255), *n256 = xasprintf("rootfs/d/%s/x", c256);
+	CHECK("", {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {"rootfs/d", 'd', 0},
+	      {n255, 'f', 0});
+	const struct ent longc[] = {
+	    {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {n256, 'f', 0}, {0}};
+	p = scan(longc, NULL);
+	ok(strstr(p, "...: a name component is longer than 255 bytes (256)") != NULL,
+	   "a 256-byte component is refused: %.60s", p);
+	free(p);
+	char *path = xmalloc(4200), *target = xmalloc(4200);
+	size_t n = (size_t)sprintf(path, "rootfs");
+	while (n + 101 < 4095) { /* components of 100 bytes */
+		path[n++] = '/';
+		memset(path + n, 'p', 100);
+		n += 100;
+	}
+	path[n++] = '/';
+	memset(path + n, 'q', 4095 - n);
+	path[4095] = 0;
+	const struct ent maxp[] = {
+	    {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {path, 'f', 0}, {0}};
+	p = scan(maxp, NULL);
+	is_str(p, "", "a 4095-byte name is accepted");
+	free(p);
+	path[4095] = 'q', path[4096] = 0;
+	p = scan(maxp, NULL);
+	ok(strstr(p, ": name too long (4096 bytes)") != NULL, "a 4096-byte name is refused");
+	free(p);
+	memset(target, 't', 4096), target[0] = '/', target[4096] = 0;
+	const struct ent lt[] = {
+	    {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {"rootfs/l", 'l', target}, {0}};
+	p = scan(lt, NULL);
+	is_str(p, "rootfs/l: symlink target too long (4096 bytes)",
+	       "a 4096-byte target is refused");
+	free(p);
+	CHECK("rootfs/l/x: goes through the symlink rootfs/l earlier in the archive",
+	      {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {"rootfs/l", 'l', "/etc"},
+	      {"rootfs/l/x", 'f', 0});
+	CHECK("rootfs/d/l/a/b/: goes through the symlink rootfs/d/l earlier in the archive",
+	      {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {"rootfs/d", 'd', 0},
+	      {"rootfs/d/l", 'l', "../.."}, {"rootfs/d/l/a/b", 'd', 0});
+	CHECK("rootfs/h/x: goes through the symlink rootfs/h earlier in the archive",
+	      {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {"rootfs/l", 'l', "/tmp"},
+	      {"rootfs/h", 'h', "rootfs/l"}, {"rootfs/h/x", 'f', 0});
+	CHECK("", {"manifest", 'f', MANIFEST}, {"rootfs", 'd', 0}, {"rootfs/l", 'l', "d"},
+	      {"rootfs/d", 'd', 0}, {"rootfs/d/x", 'f', 0}, {"rootfs/lx", 'f', 0});
+	free(n255);
+	free(n256);
+	free(path);
+	free(target);
+}
+
 static void test_errors(void)
 {
 	struct err e = {0};
@@ -287,6 +347,7 @@ int main(void)
 	test_clean();
 	test_ids();
 	test_layout();
+	test_limits();
 	test_errors();
 	return done_testing();
 }
