@@ -448,8 +448,10 @@ int pod_list(struct pod_dir *d, unsigned mask, struct pod_entry **out, size_t *n
 				continue;
 			int r = lock_is_held_at(d->statefd[s], de->d_name, e);
 			if (r < 0) {
-				if (errno == ENOENT)
-					continue; /* moved on while we looked */
+				/* moved on while we looked; or a symlink, no pod (and
+				 * never followed) */
+				if (errno == ENOENT || errno == ELOOP)
+					continue;
 				closedir(dir);
 				free(v);
 				return -1;

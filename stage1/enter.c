@@ -3,7 +3,8 @@
  * the pod directory as cwd. The command gets exactly what the app has: the
  * pod's namespaces and the app's cgroups (taken from the app's own process),
  * the app's root, user, groups, capabilities, no_new_privs, seccomp filter
- * and environment; no host fd and no host directory reach it. */
+ * and environment; no host fd and no host directory reach it, and the app
+ * cannot inspect it before it execs (undumpable). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,6 +146,12 @@ int s1_enter_main(int argc, char **argv)
 	const char *appname = NULL;
 	int c;
 	prog_init("stage1 enter");
+	/* Until the command execs, the child below holds the pod dir and the
+	 * namespace fds and our environment, as the app's user: undumpable, so
+	 * the app cannot reach them through /proc/PID/{fd,cwd,environ} or
+	 * ptrace (execve makes the command dumpable again, without them). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die_sys("prctl PR_SET_DUMPABLE");
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		if (c == 'a')
 			appname = optarg;
