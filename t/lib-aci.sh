@@ -1,7 +1,7 @@
 # Helpers for the aci-build / aci-validate tests (t1xxx).
 
 # mktar OUT < SPEC: a crafted archive (see t/mktar.py for SPEC).
-mktar() { python3 "$T_DIR/mktar.py" "$@"; }
+mktar() { "$PYTHON3" "$T_DIR/mktar.py" "$@"; }
 
 # aci_id FILE: the image ID aci-validate -v computes.
 aci_id() {

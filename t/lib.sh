@@ -17,6 +17,10 @@ else
 fi
 PATH="$PATH:/usr/sbin:/sbin"
 export PATH LC_ALL=C TZ=UTC
+# Debian's python3 (.ci/packages), not a wrapper an inherited PATH may put
+# first (a pyenv shim costs 0.7 s of CPU a call)
+PYTHON3=/usr/bin/python3
+[ -x "$PYTHON3" ] || PYTHON3=python3
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/rkt-$TEST_NAME.XXXXXX") || exit 1
 # Nothing a test does touches the host's store or config.

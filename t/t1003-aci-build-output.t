@@ -24,7 +24,7 @@ test_expect_success 'OUT is not overwritten without --overwrite' '
 test_expect_success 'a failed build leaves no OUT and no temp file' '
 	mkdir -p fail/out &&
 	make_image_dir fail/img example.com/fail &&
-	python3 -c "import socket; socket.socket(socket.AF_UNIX).bind(\"fail/img/rootfs/sock\")" &&
+	"$PYTHON3" -c "import socket; socket.socket(socket.AF_UNIX).bind(\"fail/img/rootfs/sock\")" &&
 	echo "aci-build: rootfs/sock: sockets cannot be archived" >expect &&
 	test_expect_code 1 aci-build fail/img fail/out/x.aci 2>actual &&
 	test_cmp expect actual &&

@@ -3,6 +3,10 @@
 # their root or exhaust resources, pushed through aci-validate, cas-store
 # import/render/extract and pod-prepare (copy and overlay). Nothing may land
 # outside a root, nothing stays half-written in the store, nothing stays mounted.
+# Some 50 archives through six tools each, every step bounded: on a loaded
+# machine (prove -j2 beside other work) that takes longer than the default
+# 300 s watchdog, so this script gets 600 s.
+: "${RKT_TEST_TIMEOUT:=600}"
 . "$(dirname "$0")/lib.sh"
 . "$T_DIR/lib-aci.sh"
 . "$T_DIR/lib-cas.sh"

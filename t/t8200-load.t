@@ -31,7 +31,7 @@ count_pods() { find "$pods" -mindepth 2 -maxdepth 2 | wc -l; }
 # make_acis N DIR: N distinct small ACIs DIR/1.aci.. (example.com/load-I,
 # version 1.I, one file), made by one process.
 make_acis() {
-	python3 - "$1" "$2" <<'EOP'
+	"$PYTHON3" - "$1" "$2" <<'EOP'
 import io, json, sys, tarfile
 n, out = int(sys.argv[1]), sys.argv[2]
 def add(tf, name, data=None):
