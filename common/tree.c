@@ -274,14 +274,15 @@ static int resolve_dep(struct render *rd, const struct layer *of, const struct d
 		if (cas_image_get(rd->c, d->image_id, &img, NULL) < 0) {
 			r = err_set(e, "%s: dependency %s not found in the store", of->m->name,
 				    desc.data);
-		} else if (strcmp(img.name, d->image_name) != 0) {
+			buf_free(&desc);
+			return r;
+		}
+		if (strcmp(img.name, d->image_name) != 0)
 			r = err_set(e, "%s: dependency %s: image %.*s... is named %s", of->m->name,
 				    desc.data, 7 + 32, img.id, img.name);
-		} else {
+		else
 			memcpy(id, img.id, CAS_ID_LEN + 1);
-		}
-		if (r == 0)
-			cas_image_clear(&img);
+		cas_image_clear(&img);
 		buf_free(&desc);
 		return r;
 	}
