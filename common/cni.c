@@ -211,7 +211,7 @@ static int net_dirs(const char *netdir, bool rev, char ***out, size_t *n, struct
 		(*out)[(*n)++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(*out, *n, sizeof **out, rev ? cmp_rev : cmp_fwd);
+	xqsort(*out, *n, sizeof **out, rev ? cmp_rev : cmp_fwd);
 	return 0;
 }
 
@@ -347,6 +347,9 @@ static int add_one(const struct cni_ctx *c, const char *netns_path, size_t idx,
 	};
 	int rc = -1;
 	char *res1 = NULL, *res2 = NULL;
+	/* before any goto out: the cleanup frees it there */
+	_cleanup_free_ char *env = xasprintf("CNI_IFNAME=%s\nCNI_NETNS=%s\nCNI_ARGS=%s\n",
+					     r.ifname, r.netns, r.args ? r.args : "");
 	if (!r.conf)
 		goto out;
 	if (nports) {
@@ -354,8 +357,6 @@ static int add_one(const struct cni_ctx *c, const char *netns_path, size_t idx,
 		portmap_conf(net.name, ver, ports, nports, &r.portmap, &r.runtime);
 	}
 	/* The record first, so a crash during ADD still leaves a DEL to run. */
-	_cleanup_free_ char *env = xasprintf("CNI_IFNAME=%s\nCNI_NETNS=%s\nCNI_ARGS=%s\n",
-					     r.ifname, r.netns, r.args ? r.args : "");
 	if (mkdir(r.dir, 0755) < 0 && errno != EEXIST) {
 		err_sys(e, "%s", r.dir);
 		goto out;

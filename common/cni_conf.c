@@ -181,7 +181,7 @@ static int load_dir(const char *confdir, struct cni_net **list, size_t *n, struc
 		names[nn++] = xstrdup(de->d_name);
 	}
 	closedir(dh);
-	qsort(names, nn, sizeof *names, cmp_str);
+	xqsort(names, nn, sizeof *names, cmp_str);
 	int rc = 0;
 	for (size_t i = 0; i < nn && rc == 0; i++) {
 		_cleanup_free_ char *path = path_join(dir, names[i]);
@@ -249,7 +249,7 @@ int cni_list(const struct cni_ctx *c, struct cni_net **out, size_t *n, struct er
 		}
 		free(dl);
 	}
-	qsort(list, cnt, sizeof *list, cmp_net);
+	xqsort(list, cnt, sizeof *list, cmp_net);
 	*out = list;
 	*n = cnt;
 	return 0;
