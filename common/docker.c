@@ -717,6 +717,7 @@ int docker_to_aci(const struct docker_ref *r, const struct docker_image *img, co
 	if (wfd < 0)
 		return err_sys(e, "%s", workdir);
 	int rc = -1, rootfd = -1;
+	_cleanup_free_ char *m = NULL; /* before any goto out: the cleanup frees it there */
 	if (mkdirat(wfd, "rootfs", 0755) < 0 && errno != EEXIST) {
 		err_sys(e, "%s/rootfs", workdir);
 		goto out;
@@ -729,8 +730,7 @@ int docker_to_aci(const struct docker_ref *r, const struct docker_image *img, co
 	for (size_t i = 0; i < img->n_layers; i++)
 		if (apply_layer(img->layers[i], rootfd, i, e) < 0)
 			goto out;
-	_cleanup_free_ char *m = docker_manifest_from_config(r, img->config, img->config_len,
-							     rootfd, e);
+	m = docker_manifest_from_config(r, img->config, img->config_len, rootfd, e);
 	if (!m)
 		goto out;
 	if (file_write_atomic_at(wfd, "manifest", m, strlen(m), 0644, e) < 0)
