@@ -622,7 +622,7 @@ struct pod_app *pod_manifest_add_app(struct pod_manifest *p, const char *name, c
 struct volume *pod_manifest_add_volume(struct pod_manifest *p, const char *name,
 				       enum volume_kind kind, const char *source)
 {
-	p->volumes = xreallocarray(p->volumes, p->n_volumes + 1, sizeof(*p->volumes));
+	p->volumes = xgrow(p->volumes, p->n_volumes, sizeof(*p->volumes));
 	struct volume *v = &p->volumes[p->n_volumes++];
 	memset(v, 0, sizeof(*v));
 	v->name = dup0(name);
@@ -651,7 +651,7 @@ void pod_manifest_add_annotation(struct pod_manifest *p, const char *name, const
 struct mount *pod_app_add_mount(struct pod_app *a, const char *volume, const char *path,
 				const struct volume *app_volume)
 {
-	a->mounts = xreallocarray(a->mounts, a->n_mounts + 1, sizeof(*a->mounts));
+	a->mounts = xgrow(a->mounts, a->n_mounts, sizeof(*a->mounts));
 	struct mount *m = &a->mounts[a->n_mounts++];
 	memset(m, 0, sizeof(*m));
 	m->volume = dup0(volume);

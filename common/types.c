@@ -2,7 +2,6 @@
 #include "types.h"
 
 #include <ctype.h>
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -13,18 +12,9 @@
 
 /* ---- containers ---------------------------------------------------------- */
 
-/* Room for one more element at *v (n in use): grow geometrically, asking the
- * allocator what the block holds, so lists built elsewhere stay safe. */
-static void *grow(void *v, size_t n, size_t size)
-{
-	if (v && malloc_usable_size(v) >= (n + 1) * size)
-		return v;
-	return xreallocarray(v, n < 4 ? 4 : 2 * n, size);
-}
-
 void kvlist_add(struct kvlist *l, const char *name, const char *value)
 {
-	l->v = grow(l->v, l->n, sizeof(*l->v));
+	l->v = xgrow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n].name = xstrdup(name);
 	l->v[l->n].value = xstrdup(value);
 	l->n++;
@@ -94,7 +84,7 @@ void kvlist_free(struct kvlist *l)
 
 void strlist_add(struct strlist *l, const char *s)
 {
-	l->v = grow(l->v, l->n, sizeof(*l->v));
+	l->v = xgrow(l->v, l->n, sizeof(*l->v));
 	l->v[l->n++] = xstrdup(s);
 }
 

@@ -1,6 +1,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,12 @@ void *xrealloc(void *p, size_t n) { return nonnull(realloc(p, n ? n : 1)); }
 void *xreallocarray(void *p, size_t n, size_t size)
 {
 	return nonnull(reallocarray(p, n ? n : 1, size ? size : 1));
+}
+void *xgrow(void *v, size_t n, size_t size)
+{
+	if (v && malloc_usable_size(v) >= (n + 1) * size)
+		return v;
+	return xreallocarray(v, n < 4 ? 4 : 2 * n, size);
 }
 char *xstrdup(const char *s) { return nonnull(strdup(s)); }
 char *xstrndup(const char *s, size_t n) { return nonnull(strndup(s, n)); }
