@@ -44,7 +44,7 @@ static void parse_net(struct s1_opts *o, const char *v)
 		o->net = S1_NET_NONE;
 	} else {
 		o->net = S1_NET_CNI;
-		o->net_names = xstrdup(v);
+		o->net_names = v; /* in argv, which outlives the pod */
 	}
 }
 

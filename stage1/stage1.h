@@ -105,7 +105,7 @@ struct s1_opts {
 	bool interactive;
 	bool mds_register;
 	enum s1_net net;
-	char *net_names; /* --net value for CNI */
+	const char *net_names; /* --net value for CNI */
 	int lock_fd;
 	const char *dir, *local_config, *system_config;
 	const char *uuid;
