@@ -47,7 +47,7 @@ MAN_SRC := $(wildcard man/*.[157])
 # Extra targets a build.mk may add to (stage1.aci, test helpers ...).
 EXTRA_TARGETS :=
 
-.PHONY: all check test asan bench deps install uninstall clean format tidy FORCE
+.PHONY: all check test asan valgrind bench deps install uninstall clean format tidy FORCE
 # Objects are kept (not deleted as intermediates), so rebuilds stay incremental.
 .SECONDARY:
 all: build-all
@@ -100,18 +100,37 @@ $(O)/t/unit/%.t: $(O)/obj/t/unit/%.o $(LIBCOMMON)
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
-# The test command of the README. RKT_TEST_JOBS tunes prove's parallelism.
+# The test command of the README. RKT_TEST_JOBS tunes prove's parallelism;
+# TESTS=t/tNNNN-x.t runs some scripts only (also for make asan).
 RKT_TEST_JOBS ?= 2
+TESTS ?= $(O)/t/unit/ t/
 check: build-all
-	prove -j$(RKT_TEST_JOBS) --timer $(O)/t/unit/ t/
+	prove -j$(RKT_TEST_JOBS) --timer $(TESTS)
 test: check
 
-# The whole suite under AddressSanitizer and UBSan, in a build tree of its own.
-# The shell tests find the binaries through RKT_BUILD_DIR.
+# The whole suite under AddressSanitizer, LeakSanitizer and UBSan, built by
+# clang in a tree of its own (build-asan/); the shell tests find it through
+# RKT_BUILD_DIR. Every report goes to a file in build-asan/reports (a test
+# may discard a tool's stderr or expect it to fail), and any report fails
+# the target.
+ASAN_CC    ?= clang-14
+ASAN_DIR   := $(CURDIR)/build-asan
+ASAN_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all
+ASAN_ENV   := RKT_BUILD_DIR=$(ASAN_DIR) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$(ASAN_DIR)/reports/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(ASAN_DIR)/reports/ubsan
 asan:
-	RKT_BUILD_DIR=$(CURDIR)/build-asan ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(MAKE) O=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	  LDFLAGS='-fsanitize=address,undefined' STAGE1_STATIC=no check
+	@rm -rf $(ASAN_DIR)/reports && mkdir -p $(ASAN_DIR)/reports
+	@$(ASAN_ENV) $(MAKE) O=build-asan CC=$(ASAN_CC) STAGE1_STATIC=no \
+	  CFLAGS='-O1 -g -fno-omit-frame-pointer $(ASAN_SAN)' LDFLAGS='$(ASAN_SAN)' check; rc=$$?; \
+	if [ -n "$$(ls $(ASAN_DIR)/reports)" ]; then \
+	  cat $(ASAN_DIR)/reports/*; echo "asan: $$(ls $(ASAN_DIR)/reports | wc -l) reports in $(ASAN_DIR)/reports"; exit 1; \
+	fi; exit $$rc
+
+# pod-run and pod-enter under valgrind's memcheck, from the normal build
+# (t/valgrind/: not under prove t/, since the asan build cannot run there).
+valgrind: build-all
+	prove --timer t/valgrind/
 
 bench: build-all
 	@for s in t/perf/*.sh; do echo "== $$s"; bash $$s || exit 1; done
